@@ -1,0 +1,47 @@
+import { DatabaseError, Pool, type PoolClient } from 'pg';
+import { describeError, retryUntil } from './startup';
+
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export type Db = Pick<Pool, 'query'> | PoolClient;
+
+export function createPool(databaseUrl: string): Pool {
+  return new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+}
+
+/** host:port/database of a connection string, without the credentials, for messages. */
+function databaseAddress(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** Waits (bounded) for Postgres to accept connections, so start fails with one clear line instead of hanging. */
+export async function waitForPostgres(pool: Pool, databaseUrl: string, timeoutMs: number): Promise<void> {
+  await retryUntil(() => pool.query('SELECT 1'), {
+    timeoutMs,
+    describeFailure: (error) => `Postgres is unreachable at ${databaseAddress(databaseUrl)} (${describeError(error)})`,
+  });
+}
+
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** True when the error is a unique violation of the named constraint or index. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
+}

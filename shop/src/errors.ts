@@ -1,0 +1,79 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** An error the client caused; rendered as `{ error: { code, message, details? } }` with its status. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: FieldIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const validationError = (details: FieldIssue[]) =>
+  new AppError(400, 'VALIDATION_ERROR', 'The request is invalid', details);
+export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'A bearer token is required');
+export const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The token is invalid');
+export const tokenExpired = () => new AppError(401, 'TOKEN_EXPIRED', 'The token has expired');
+export const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+export const forbidden = () => new AppError(403, 'FORBIDDEN', 'You are not allowed to do this');
+export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'User not found');
+export const productNotFound = () => new AppError(404, 'PRODUCT_NOT_FOUND', 'Product not found');
+export const categoryNotFound = () => new AppError(404, 'CATEGORY_NOT_FOUND', 'Category not found');
+export const emailExists = () => new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists');
+export const skuExists = () => new AppError(409, 'SKU_EXISTS', 'A product with this SKU already exists');
+export const categoryExists = () => new AppError(409, 'CATEGORY_EXISTS', 'A category with this slug already exists');
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
+
+function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  const body = { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+  return reply.code(error.statusCode).headers(error.headers).type('application/json; charset=utf-8').send(body);
+}
+
+/** Fastify's own client errors (body parsing, media type, size) mapped onto the shop's codes. */
+function fromFastifyError(error: FastifyError): AppError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
+  }
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError(error.statusCode, 'BAD_REQUEST', error.message);
+  }
+  return undefined;
+}
+
+/** Installs the one error envelope for thrown errors and unknown routes. */
+export function installErrorHandlers(
+  app: FastifyInstance,
+  renderNotFoundPage: (request: FastifyRequest, reply: FastifyReply) => FastifyReply,
+): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof AppError ? error : fromFastifyError(error);
+    if (known) return sendError(reply, known);
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, new AppError(500, 'INTERNAL_ERROR', 'Something went wrong'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
+      return renderNotFoundPage(request, reply);
+    }
+    return sendError(reply, new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

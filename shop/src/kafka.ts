@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { describeError, retryUntil, tcpConnect } from './startup';
+
+/** kafkajs log lines go through the shop's logger, so they share its format and level. */
+function logCreator(log: FastifyBaseLogger) {
+  return () =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, error, broker, groupId, topic } = entry;
+      const fields = { component: `kafkajs.${namespace}`, error, broker, groupId, topic };
+      if (level === logLevel.ERROR) log.error(fields, message);
+      else if (level === logLevel.WARN) log.warn(fields, message);
+      else if (level === logLevel.INFO) log.info(fields, message);
+      else log.debug(fields, message);
+    };
+}
+
+export function createKafka(brokers: string[], log: FastifyBaseLogger): Kafka {
+  return new Kafka({
+    clientId: 'event-shop',
+    brokers,
+    connectionTimeout: 3_000,
+    retry: { initialRetryTime: 200, retries: 5 },
+    logLevel: logLevel.WARN,
+    logCreator: logCreator(log),
+  });
+}
+
+/** "host:port" or "[v6]:port" as a connect target. */
+function brokerAddress(broker: string): { host: string; port: number } {
+  const colon = broker.lastIndexOf(':');
+  return { host: broker.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(broker.slice(colon + 1)) };
+}
+
+/**
+ * Creates the topics that are missing (1 partition each). A plain TCP check comes first, so a broker that is not
+ * running fails the start with one clear line rather than a page of kafkajs reconnect errors.
+ */
+export async function ensureTopics(kafka: Kafka, brokers: string[], topics: string[], timeoutMs: number): Promise<void> {
+  const unreachable = (error: unknown) => `Kafka is unreachable at ${brokers.join(',')} (${describeError(error)})`;
+  const anyBrokerListens = () =>
+    Promise.any(brokers.map(brokerAddress).map(({ host, port }) => tcpConnect(host, port)));
+  await retryUntil(anyBrokerListens, { timeoutMs, describeFailure: unreachable });
+
+  const admin = kafka.admin();
+  await retryUntil(() => admin.connect(), { timeoutMs, describeFailure: unreachable });
+  try {
+    // Only the missing ones: kafkajs logs an error for every topic that already exists.
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

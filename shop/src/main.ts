@@ -1,0 +1,114 @@
+import { config as loadDotenv } from 'dotenv';
+import type { FastifyBaseLogger } from 'fastify';
+import { Partitioners } from 'kafkajs';
+import { Authenticator, Tokens } from './auth';
+import { loadConfig, type Config } from './config';
+import { startNotificationsConsumer } from './consumers/notifications';
+import { createPool, waitForPostgres } from './db';
+import { EVENT_TYPES, topicName } from './events';
+import { createKafka, ensureTopics } from './kafka';
+import { createMailer, verifyMailer } from './mailer';
+import { runMigrations } from './migrations';
+import { OutboxRelay } from './outbox';
+import { seedAdmin, seedCatalog } from './seed';
+import { buildServer } from './server';
+import { LoginLimiter } from './services/loginLimiter';
+import { Sessions } from './services/sessions';
+import { describeError, StartupError } from './startup';
+
+/** How long start waits for each of Postgres, Kafka and SMTP before giving up with one clear line. */
+const STARTUP_TIMEOUT_MS = 20_000;
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** What start opened, closed in reverse order on shutdown or on a failed start. */
+type Closer = { name: string; close: () => Promise<unknown> };
+
+async function closeAll(closers: Closer[], log?: FastifyBaseLogger): Promise<void> {
+  for (const { name, close } of [...closers].reverse()) {
+    await close().catch((error: unknown) => log?.warn({ err: describeError(error) }, `closing ${name} failed`));
+  }
+}
+
+/**
+ * Migrates, seeds, creates topics, starts the outbox relay and the consumers, and only then listens,
+ * so GET /health answering means everything is ready.
+ */
+async function start(config: Config, closers: Closer[]) {
+  const pool = createPool(config.databaseUrl);
+  closers.push({ name: 'Postgres pool', close: () => pool.end() });
+  const auth = new Authenticator(
+    pool,
+    new Tokens(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
+  );
+  const sessions = new Sessions(pool, new LoginLimiter(pool, config.loginMaxFailures, config.loginLockSeconds), auth);
+  const app = buildServer({ config, pool, auth, sessions });
+  const log = app.log;
+
+  await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
+  const applied = await runMigrations(pool);
+  if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
+  await seedAdmin(pool, config.admin);
+  const seeded = await seedCatalog(pool, config.catalog);
+  if (seeded > 0) log.info({ products: seeded, seed: config.catalog.seed }, 'seeded the catalog');
+
+  const kafka = createKafka(config.kafkaBrokers, log);
+  const topics = EVENT_TYPES.map((type) => topicName(config.topicPrefix, type));
+  await ensureTopics(kafka, config.kafkaBrokers, topics, STARTUP_TIMEOUT_MS);
+
+  const mailer = createMailer(config.smtp);
+  closers.push({ name: 'SMTP transport', close: async () => mailer.close() });
+  await verifyMailer(mailer, config.smtp, STARTUP_TIMEOUT_MS);
+
+  // One request in flight keeps the relay's batches in order on the broker.
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
+  await producer.connect();
+  closers.push({ name: 'Kafka producer', close: () => producer.disconnect() });
+  const relay = new OutboxRelay(pool, producer, config.topicPrefix, log);
+  relay.start();
+  closers.push({ name: 'outbox relay', close: () => relay.stop() });
+
+  const consumer = await startNotificationsConsumer({
+    kafka,
+    pool,
+    mailer,
+    log,
+    topicPrefix: config.topicPrefix,
+    mailFrom: config.mailFrom,
+    publicUrl: config.publicUrl,
+    joinTimeoutMs: STARTUP_TIMEOUT_MS,
+  });
+  closers.push({ name: 'notifications consumer', close: () => consumer.disconnect() });
+
+  closers.push({ name: 'HTTP server', close: () => app.close() });
+  await app.listen({ host: config.host, port: config.port });
+  return log;
+}
+
+function stopOnSignals(closers: Closer[], log: FastifyBaseLogger): void {
+  const stop = async (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down');
+    // A stuck close (a broker that never answers) must not keep the process alive forever.
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    await closeAll(closers, log);
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  const closers: Closer[] = [];
+  try {
+    const log = await start(loadConfig(), closers);
+    stopOnSignals(closers, log);
+  } catch (error) {
+    console.error(`shop: cannot start: ${describeError(error)}`);
+    if (!(error instanceof StartupError)) console.error(error);
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+    await closeAll(closers);
+    process.exit(1);
+  }
+}
+
+void main();

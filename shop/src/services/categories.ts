@@ -1,0 +1,79 @@
+import { isUniqueViolation, type Db } from '../db';
+import { categoryExists, categoryNotFound } from '../errors';
+import { Issues, isUuid, objectBody, textField } from '../validation';
+
+export interface Category {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface NewCategory {
+  name: string;
+  slug: string;
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SLUG_MAX = 100;
+
+export const isSlug = (value: string): boolean => value.length <= SLUG_MAX && SLUG.test(value);
+
+/** "Home & Garden" → "home-garden": accents dropped, anything else between words becomes one hyphen. */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX)
+    .replace(/-+$/, '');
+}
+
+export function parseNewCategory(body: unknown): NewCategory {
+  const input = objectBody(body);
+  const issues = new Issues();
+  const name = textField(issues, 'name', input.name, 1, 100);
+  let slug: string | undefined;
+  if (input.slug !== undefined) {
+    if (typeof input.slug !== 'string' || !isSlug(input.slug)) {
+      issues.add('slug', 'must be 1–100 lower-case letters, digits and single hyphens, like "home-garden"');
+    } else {
+      slug = input.slug;
+    }
+  } else if (name !== undefined) {
+    slug = slugify(name) || issues.add('name', 'must contain a letter or digit to derive a slug from');
+  }
+  issues.throwIfAny();
+  return { name: name!, slug: slug! };
+}
+
+export async function listCategories(db: Db): Promise<Category[]> {
+  const { rows } = await db.query<Category>('SELECT id, slug, name FROM categories ORDER BY name, slug');
+  return rows;
+}
+
+export async function getCategory(db: Db, id: string): Promise<Category> {
+  if (!isUuid(id)) throw categoryNotFound();
+  const { rows } = await db.query<Category>('SELECT id, slug, name FROM categories WHERE id = $1', [id]);
+  if (!rows[0]) throw categoryNotFound();
+  return rows[0];
+}
+
+export async function findCategoryIdBySlug(db: Db, slug: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM categories WHERE slug = $1', [slug]);
+  return rows[0]?.id;
+}
+
+export async function createCategory(db: Db, category: NewCategory): Promise<Category> {
+  try {
+    const { rows } = await db.query<Category>(
+      'INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id, slug, name',
+      [category.slug, category.name],
+    );
+    return rows[0];
+  } catch (error) {
+    if (isUniqueViolation(error, 'categories_slug_key')) throw categoryExists();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Db } from '../db';
+
+/**
+ * Counts failed logins per email in login_attempts, so the limit holds across shop processes.
+ * After `maxFailures` failures the email is locked for `lockSeconds`; the next failure after the lock starts a new count.
+ */
+export class LoginLimiter {
+  constructor(
+    private readonly db: Db,
+    private readonly maxFailures: number,
+    private readonly lockSeconds: number,
+  ) {}
+
+  /** Seconds until the lock on this email ends, or 0 when it is not locked. */
+  async lockedForSeconds(email: string): Promise<number> {
+    const { rows } = await this.db.query<{ seconds: number }>(
+      `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS seconds
+         FROM login_attempts WHERE email = $1 AND locked_until > now()`,
+      [email],
+    );
+    return rows[0]?.seconds ?? 0;
+  }
+
+  async recordFailure(email: string): Promise<void> {
+    const { rows } = await this.db.query<{ failures: number; locked: boolean }>(
+      `INSERT INTO login_attempts AS a (email, failures) VALUES ($1, 1)
+       ON CONFLICT (email) DO UPDATE SET
+         failures = CASE WHEN a.locked_until IS NULL THEN a.failures + 1
+                         WHEN a.locked_until <= now() THEN 1
+                         ELSE a.failures END,
+         locked_until = CASE WHEN a.locked_until > now() THEN a.locked_until END
+       RETURNING failures, locked_until IS NOT NULL AS locked`,
+      [email],
+    );
+    if (rows[0].failures >= this.maxFailures && !rows[0].locked) {
+      await this.db.query(
+        `UPDATE login_attempts SET locked_until = now() + make_interval(secs => $2)
+          WHERE email = $1 AND locked_until IS NULL`,
+        [email, this.lockSeconds],
+      );
+    }
+  }
+
+  async reset(email: string): Promise<void> {
+    await this.db.query('DELETE FROM login_attempts WHERE email = $1', [email]);
+  }
+}

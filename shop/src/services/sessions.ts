@@ -1,0 +1,62 @@
+import type { Authenticator, TokenPair } from '../auth';
+import type { Db } from '../db';
+import { invalidCredentials, tooManyAttempts } from '../errors';
+import { passwordMatches } from '../passwords';
+import { Issues, objectBody } from '../validation';
+import type { LoginLimiter } from './loginLimiter';
+import { findCredentials, type User } from './users';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export function parseCredentials(body: unknown): Credentials {
+  const input = objectBody(body);
+  const issues = new Issues();
+  for (const field of ['email', 'password'] as const) {
+    if (typeof input[field] !== 'string' || input[field] === '') issues.add(field, 'is required');
+  }
+  issues.throwIfAny();
+  return { email: (input.email as string).trim().toLowerCase(), password: input.password as string };
+}
+
+export function parseRefreshToken(body: unknown): string {
+  const input = objectBody(body);
+  const issues = new Issues();
+  if (typeof input.refreshToken !== 'string' || input.refreshToken === '') {
+    issues.add('refreshToken', 'is required');
+  }
+  issues.throwIfAny();
+  return input.refreshToken as string;
+}
+
+/** Logging in (rate limited per email) and refreshing a token pair. */
+export class Sessions {
+  constructor(
+    private readonly db: Db,
+    private readonly limiter: LoginLimiter,
+    private readonly auth: Authenticator,
+  ) {}
+
+  /** A locked email answers 429 even with the right password; a success before the limit resets the count. */
+  async login(credentials: Credentials): Promise<{ user: User; tokens: TokenPair }> {
+    const lockedFor = await this.limiter.lockedForSeconds(credentials.email);
+    if (lockedFor > 0) throw tooManyAttempts(lockedFor);
+
+    const found = await findCredentials(this.db, credentials.email);
+    const valid = await passwordMatches(credentials.password, found?.passwordHash);
+    if (!found || !valid) {
+      // Unknown emails count too, so the limit says nothing about which accounts exist.
+      await this.limiter.recordFailure(credentials.email);
+      throw invalidCredentials();
+    }
+    await this.limiter.reset(credentials.email);
+    return { user: found.user, tokens: this.auth.tokens.issuePair(found.user) };
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const user = await this.auth.userFromToken(refreshToken, 'refresh');
+    return this.auth.tokens.issuePair(user);
+  }
+}

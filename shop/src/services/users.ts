@@ -1,0 +1,166 @@
+import type { Pool } from 'pg';
+import { hashPassword } from '../passwords';
+import { isUniqueViolation, withTransaction, type Db } from '../db';
+import { emailExists, userNotFound } from '../errors';
+import { enqueueEvent } from '../outbox';
+import { emailField, Issues, isUuid, objectBody, passwordField, textField } from '../validation';
+
+export type Role = 'customer' | 'admin';
+
+/** A user as the API shows it: never the password hash or deleted_at. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface Registration {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export type UserChanges = Partial<Registration>;
+
+const ACTIVE_EMAIL_INDEX = 'users_active_email_key';
+const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at';
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function parseRegistration(body: unknown): Registration {
+  const input = objectBody(body);
+  const issues = new Issues();
+  const email = emailField(issues, input.email);
+  const password = passwordField(issues, input.password);
+  const name = textField(issues, 'name', input.name, 1, 100);
+  issues.throwIfAny();
+  return { email: email!, password: password!, name: name! };
+}
+
+/** Any subset of name, email, password, validated like a registration; an empty change is a 400. */
+export function parseUserChanges(body: unknown): UserChanges {
+  const input = objectBody(body);
+  const issues = new Issues();
+  const changes: UserChanges = {};
+  if (input.name !== undefined) changes.name = textField(issues, 'name', input.name, 1, 100);
+  if (input.email !== undefined) changes.email = emailField(issues, input.email);
+  if (input.password !== undefined) changes.password = passwordField(issues, input.password);
+  if (Object.keys(changes).length === 0) issues.add('body', 'must contain at least one of name, email, password');
+  issues.throwIfAny();
+  return changes;
+}
+
+/** Creates a customer and, in the same transaction, the users.registered event. */
+export async function registerUser(pool: Pool, registration: Registration, correlationId: string): Promise<User> {
+  const passwordHash = await hashPassword(registration.password);
+  return withTransaction(pool, async (client) => {
+    const row = await insertUser(client, { ...registration, passwordHash, role: 'customer' });
+    await enqueueEvent(client, {
+      type: 'users.registered',
+      key: row.id,
+      correlationId,
+      payload: { userId: row.id, email: row.email, name: row.name },
+    });
+    return toUser(row);
+  });
+}
+
+async function insertUser(
+  db: Db,
+  user: { email: string; name: string; passwordHash: string; role: Role },
+): Promise<UserRow> {
+  try {
+    const { rows } = await db.query<UserRow>(
+      `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [user.email, user.name, user.passwordHash, user.role],
+    );
+    return rows[0];
+  } catch (error) {
+    if (isUniqueViolation(error, ACTIVE_EMAIL_INDEX)) throw emailExists();
+    throw error;
+  }
+}
+
+/** Creates the admin account, or resets its name, role and password to the configured ones. */
+export async function upsertAdmin(db: Db, email: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  const { rowCount } = await db.query(
+    `UPDATE users SET role = 'admin', password_hash = $2, updated_at = now()
+      WHERE lower(email) = $1 AND deleted_at IS NULL`,
+    [email, passwordHash],
+  );
+  if (rowCount === 0) await insertUser(db, { email, name: 'Administrator', passwordHash, role: 'admin' });
+}
+
+export async function findActiveUser(db: Db, id: string): Promise<User | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
+  return rows[0] && toUser(rows[0]);
+}
+
+/** The active user with this email and its password hash, for checking a login. */
+export async function findCredentials(db: Db, email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${COLUMNS} FROM users WHERE lower(email) = $1 AND deleted_at IS NULL`,
+    [email.trim().toLowerCase()],
+  );
+  return rows[0] && { user: toUser(rows[0]), passwordHash: rows[0].password_hash };
+}
+
+export async function getUser(db: Db, id: string): Promise<User> {
+  const user = await findActiveUser(db, id);
+  if (!user) throw userNotFound();
+  return user;
+}
+
+export async function updateUser(db: Db, id: string, changes: UserChanges): Promise<User> {
+  if (!isUuid(id)) throw userNotFound();
+  const passwordHash = changes.password === undefined ? null : await hashPassword(changes.password);
+  try {
+    const { rows } = await db.query<UserRow>(
+      `UPDATE users
+          SET name = COALESCE($2, name), email = COALESCE($3, email),
+              password_hash = COALESCE($4, password_hash), updated_at = now()
+        WHERE id = $1 AND deleted_at IS NULL
+        RETURNING ${COLUMNS}`,
+      [id, changes.name ?? null, changes.email ?? null, passwordHash],
+    );
+    if (!rows[0]) throw userNotFound();
+    return toUser(rows[0]);
+  } catch (error) {
+    if (isUniqueViolation(error, ACTIVE_EMAIL_INDEX)) throw emailExists();
+    throw error;
+  }
+}
+
+/** Soft delete: the row stays with deleted_at set, which frees its email and ends its logins. */
+export async function deleteUser(db: Db, id: string): Promise<void> {
+  if (!isUuid(id)) throw userNotFound();
+  const { rowCount } = await db.query(
+    'UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+    [id],
+  );
+  if (rowCount === 0) throw userNotFound();
+}

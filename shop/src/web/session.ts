@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../auth';
+import { AppError } from '../errors';
+import type { User } from '../services/users';
+
+/** The browser session: an HttpOnly cookie holding an access token, so it ends when the token expires. */
+const SESSION_COOKIE = 'session';
+
+export function startSession(reply: FastifyReply, accessToken: string, maxAgeSeconds: number): void {
+  reply.setCookie(SESSION_COOKIE, accessToken, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds });
+}
+
+export function endSession(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** The logged-in user, or undefined when there is no session or its token is expired, invalid or for a deleted user. */
+export async function sessionUser(request: FastifyRequest, auth: Authenticator): Promise<User | undefined> {
+  const token = request.cookies[SESSION_COOKIE];
+  if (!token) return undefined;
+  try {
+    return await auth.userFromToken(token, 'access');
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
+}
