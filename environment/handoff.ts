@@ -1,0 +1,53 @@
+import { EnvironmentError } from './errors';
+import type { ShopSettings } from './node-service';
+import type { ProviderName, Services } from './types';
+
+/** What global setup hands to the workers, through environment variables (workers start after it). */
+export interface RunEnvironment {
+  services: Services;
+  /** Unset for `cli.ts up --no-shop`. */
+  shopUrl?: string;
+  /** Known when the suite started the shop or the user set them; JWT_SECRET may be unknown for a shop we did not start. */
+  settings: Partial<ShopSettings>;
+}
+
+/** Sets SHOP_URL, DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT, JWT_SECRET, ADMIN_*, TOPIC_PREFIX, E2E_PROVIDER. */
+export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
+  const values: Record<string, string | undefined> = {
+    SHOP_URL: run.shopUrl,
+    DATABASE_URL: run.services.databaseUrl,
+    KAFKA_BROKERS: run.services.kafkaBrokers.join(','),
+    MAILHOG_URL: run.services.mailhogUrl,
+    SMTP_HOST: run.services.smtpHost,
+    SMTP_PORT: String(run.services.smtpPort),
+    JWT_SECRET: run.settings.jwtSecret,
+    ADMIN_EMAIL: run.settings.adminEmail,
+    ADMIN_PASSWORD: run.settings.adminPassword,
+    TOPIC_PREFIX: run.settings.topicPrefix,
+    E2E_PROVIDER: run.services.provider,
+  };
+  // Assigning undefined to process.env would store the string "undefined".
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) env[name] = value;
+}
+
+/** The services of this run as a worker sees them (e.g. to start an isolated shop on the same infrastructure). */
+export function servicesFromEnv(env: NodeJS.ProcessEnv = process.env): Services {
+  const missing = ['DATABASE_URL', 'KAFKA_BROKERS', 'MAILHOG_URL', 'SMTP_HOST', 'SMTP_PORT'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new EnvironmentError(`${missing.join(', ')} not set: is global-setup.ts configured as Playwright's globalSetup?`);
+  return {
+    provider: (env.E2E_PROVIDER as ProviderName | undefined) ?? 'external',
+    databaseUrl: env.DATABASE_URL as string,
+    kafkaBrokers: (env.KAFKA_BROKERS as string).split(',').filter(Boolean),
+    mailhogUrl: env.MAILHOG_URL as string,
+    smtpHost: env.SMTP_HOST as string,
+    smtpPort: Number(env.SMTP_PORT),
+  };
+}
+
+/** The KEY=value lines of `cli.ts up`, ready to paste into .env. */
+export function dotenvLines(run: RunEnvironment): string[] {
+  const env: NodeJS.ProcessEnv = {};
+  exportToWorkers(run, env);
+  delete env.E2E_PROVIDER;
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
+}

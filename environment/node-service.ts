@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EnvironmentError } from './errors';
+import { displayPath, repoRoot } from './paths';
+import { freePort } from './ports';
+import { spawnService, tailOfLog, waitUntilReady } from './processes';
+import { httpAnswersOk } from './readiness';
+import type { EnvironmentRun } from './run';
+import type { Services } from './types';
+
+const START_TIMEOUT_MS = 90_000;
+const LOG_LINES_ON_FAILURE = 20;
+
+export interface NodeServiceOptions {
+  /** Used in messages and as the log file name: shop, payment-gateway. */
+  name: string;
+  /** The TypeScript entry point, relative to the repo root: shop/src/main.ts. */
+  entry: string;
+  /** The service's configuration; PORT and HOST are added. */
+  env: Record<string, string>;
+  /** Default: a free port. */
+  port?: number;
+  /** Answers 200 once the service is ready (default /health). */
+  healthPath?: string;
+  timeoutMs?: number;
+}
+
+export interface StartedNodeService {
+  name: string;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  pid: number;
+  logFile: string;
+  /** Stops it now (the run would stop it at the end anyway). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one of the repo's TypeScript servers (`node --import tsx <entry>`, cwd the repo root) and
+ * waits until its health path answers 200. On failure: one line naming the log, then its last lines.
+ */
+export async function startNodeService(run: EnvironmentRun, options: NodeServiceOptions): Promise<StartedNodeService> {
+  const entry = path.resolve(repoRoot, options.entry);
+  if (!existsSync(entry)) throw new EnvironmentError(`Cannot start ${options.name}: ${options.entry} does not exist.`);
+  const port = options.port ?? (await freePort());
+  const service = spawnService(run, {
+    name: options.name,
+    command: process.execPath,
+    args: ['--import', pathToFileURL(require.resolve('tsx')).href, entry],
+    cwd: repoRoot,
+    env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const health = `${url}${options.healthPath ?? '/health'}`;
+  try {
+    await waitUntilReady(service, () => httpAnswersOk(health), { readyMeans: `answer 200 on ${health}`, timeoutMs: options.timeoutMs ?? START_TIMEOUT_MS });
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    const tail = tailOfLog(service.logFile, LOG_LINES_ON_FAILURE);
+    throw new EnvironmentError(error.message, {
+      details: tail ? `last lines of ${displayPath(service.logFile)}:\n${tail}` : `${displayPath(service.logFile)} is empty`,
+    });
+  }
+  return { name: options.name, url, port, pid: service.pid, logFile: service.logFile, stop: service.stop };
+}
+
+/** What the suite must know about the shop to test it as a black box. */
+export interface ShopSettings {
+  jwtSecret: string;
+  adminEmail: string;
+  adminPassword: string;
+  topicPrefix: string;
+}
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@event-shop.test';
+export const DEFAULT_ADMIN_PASSWORD = 'Admin-password-1';
+
+/** From the environment (.env), with the shop's defaults; JWT_SECRET is random per run unless set. */
+export function resolveShopSettings(env: NodeJS.ProcessEnv = process.env): ShopSettings {
+  return {
+    jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
+    adminEmail: env.ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL,
+    adminPassword: env.ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD,
+    topicPrefix: env.TOPIC_PREFIX ?? '',
+  };
+}
+
+/** The shop's configuration variables (docs/API.md) for these services and settings. */
+export function shopEnvironment(services: Services, settings: ShopSettings): Record<string, string> {
+  return {
+    DATABASE_URL: services.databaseUrl,
+    KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    TOPIC_PREFIX: settings.topicPrefix,
+    SMTP_HOST: services.smtpHost,
+    SMTP_PORT: String(services.smtpPort),
+    JWT_SECRET: settings.jwtSecret,
+    ADMIN_EMAIL: settings.adminEmail,
+    ADMIN_PASSWORD: settings.adminPassword,
+  };
+}
+
+export interface StartShopOptions {
+  settings?: ShopSettings;
+  port?: number;
+  /** More shop variables, e.g. LOGIN_MAX_FAILURES for a shop with its own limits. */
+  env?: Record<string, string>;
+  /** Log file name; give isolated shops their own. Default: shop. */
+  name?: string;
+}
+
+/** Starts shop/ against `services` and waits for GET /health = 200 (up to 90 s). */
+export function startShop(services: Services, run: EnvironmentRun, options: StartShopOptions = {}): Promise<StartedNodeService> {
+  const settings = options.settings ?? resolveShopSettings();
+  return startNodeService(run, {
+    name: options.name ?? 'shop',
+    entry: 'shop/src/main.ts',
+    env: { ...shopEnvironment(services, settings), ...options.env },
+    port: options.port,
+  });
+}

@@ -1,0 +1,64 @@
+import { checkContainerEngine, startContainerServices } from './containers';
+import { EnvironmentError } from './errors';
+import { checkExternalServices, externalAddressesGiven, externalServices } from './external';
+import { startNativeServices } from './native';
+import type { EnvironmentRun } from './run';
+import { seconds } from './timing';
+import type { ProviderChoice, ProviderName, Services } from './types';
+
+const CHOICES: readonly ProviderChoice[] = ['auto', 'containers', 'native', 'external'];
+/** auto only asks briefly: no answer soon means no usable engine here. */
+const AUTO_ENGINE_CHECK_MS = 3_000;
+
+/** E2E_ENV, checked (default auto). */
+export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderChoice {
+  const value = (env.E2E_ENV || 'auto').trim().toLowerCase();
+  if (!(CHOICES as readonly string[]).includes(value)) {
+    throw new EnvironmentError(`E2E_ENV=${env.E2E_ENV} is not one of ${CHOICES.join(', ')}.`);
+  }
+  return value as ProviderChoice;
+}
+
+/**
+ * Resolves `auto`: external when the addresses are given, else containers when a Docker engine
+ * answers, else native. Returns the provider and why it was picked, for the log line.
+ */
+export async function resolveProvider(env: NodeJS.ProcessEnv = process.env): Promise<{ provider: ProviderName; reason: string }> {
+  const choice = providerChoice(env);
+  if (choice !== 'auto') return { provider: choice, reason: `E2E_ENV=${choice}` };
+  if (externalAddressesGiven(env)) return { provider: 'external', reason: 'DATABASE_URL, KAFKA_BROKERS and MAILHOG_URL are set' };
+  const engine = await checkContainerEngine(AUTO_ENGINE_CHECK_MS);
+  if (engine.answered) return { provider: 'containers', reason: 'a Docker engine answered' };
+  return { provider: 'native', reason: `no Docker engine answered (${engine.reason})` };
+}
+
+export interface StartServicesOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The suite starts the shop itself: external mode then also needs MailHog's SMTP side. */
+  startsShop?: boolean;
+}
+
+/** Provides Postgres, Kafka and MailHog with the chosen provider; everything started is registered with `run`. */
+export async function startServices(run: EnvironmentRun, options: StartServicesOptions = {}): Promise<Services> {
+  const env = options.env ?? process.env;
+  const { provider, reason } = await resolveProvider(env);
+  console.log(`[env] provider: ${provider} (${reason})`);
+  const began = performance.now();
+  const services = await startWithProvider(provider, run, env, options.startsShop ?? true);
+  if (provider !== 'external') console.log(`[env] ${provider} services ready in ${seconds(performance.now() - began)}`);
+  return services;
+}
+
+async function startWithProvider(provider: ProviderName, run: EnvironmentRun, env: NodeJS.ProcessEnv, startsShop: boolean): Promise<Services> {
+  switch (provider) {
+    case 'external': {
+      const services = externalServices(env);
+      await checkExternalServices(services, { smtp: startsShop });
+      return services;
+    }
+    case 'containers':
+      return startContainerServices(run);
+    case 'native':
+      return startNativeServices(run, env);
+  }
+}

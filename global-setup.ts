@@ -1,0 +1,67 @@
+import type { FullConfig } from '@playwright/test';
+import { config as loadDotenv } from 'dotenv';
+import { resolveChromium } from './environment/browser';
+import { EnvironmentError } from './environment/errors';
+import { exportToWorkers } from './environment/handoff';
+import { resolveShopSettings, startShop } from './environment/node-service';
+import { runLogDir } from './environment/paths';
+import { choosePort } from './environment/ports';
+import { startServices } from './environment/providers';
+import { EnvironmentRun } from './environment/run';
+import { stopRunOnSignals } from './environment/signals';
+import { seconds, timed } from './environment/timing';
+
+/** The run needs a browser only when the `browser` project is part of it (e.g. not with --project=api). */
+function checkBrowser(config: FullConfig): void {
+  const projects = config.filteredProjects ?? config.projects;
+  if (!projects.some((project) => project.name === 'browser')) return;
+  const chromium = resolveChromium();
+  if (chromium.source === 'missing') throw new EnvironmentError(chromium.problem ?? 'No Chromium found.');
+}
+
+/** `[env] <message>` on stderr, plus the details (a log's tail) when there are any; no stack. */
+function printEnvironmentError(error: EnvironmentError): void {
+  console.error(`[env] ${error.message}`);
+  if (error.details) console.error(error.details.replace(/^/gm, '      '));
+}
+
+/**
+ * Provides Postgres, Kafka and MailHog (E2E_ENV: auto | containers | native | external), starts the
+ * shop unless SHOP_URL points at one, and hands the addresses to the workers through process.env.
+ * The returned function is the teardown: it stops everything this run started.
+ */
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
+  loadDotenv({ quiet: true });
+  const began = performance.now();
+  const run = new EnvironmentRun({ logDir: runLogDir(config.projects[0]?.outputDir) });
+  // Playwright runs the teardown on Ctrl-C only once setup has returned; until then, we stop things ourselves.
+  const signals = stopRunOnSignals(run, ['SIGINT', 'SIGTERM', 'SIGHUP']);
+  try {
+    checkBrowser(config);
+    const externalShop = process.env.SHOP_URL;
+    const services = await startServices(run, { startsShop: !externalShop });
+    const settings = resolveShopSettings();
+    let shopUrl = externalShop;
+    if (!shopUrl) {
+      const port = await choosePort('E2E_SHOP_PORT');
+      shopUrl = (await timed('shop', () => startShop(services, run, { settings, port }))).url;
+    }
+    // A random JWT secret only matches a shop we started; an external shop's secret must come from .env.
+    exportToWorkers({ services, shopUrl, settings: externalShop && !process.env.JWT_SECRET ? { ...settings, jwtSecret: undefined } : settings });
+    console.log(`[env] environment ready in ${seconds(performance.now() - began)}: ${services.provider}, shop at ${shopUrl}`);
+  } catch (error) {
+    await run.stop();
+    // Interrupted: the signal handler exits once the run has stopped; a failure caused by the stop is noise.
+    if (signals.received) await new Promise<never>(() => undefined);
+    if (error instanceof EnvironmentError) {
+      printEnvironmentError(error);
+      process.exit(1);
+    }
+    throw error;
+  }
+  signals.release('SIGINT');
+  return async () => {
+    await run.stop();
+    signals.dispose();
+  };
+}
