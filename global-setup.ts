@@ -3,13 +3,14 @@ import { config as loadDotenv } from 'dotenv';
 import { resolveChromium } from './environment/browser';
 import { EnvironmentError } from './environment/errors';
 import { exportToWorkers } from './environment/handoff';
-import { resolveShopSettings, startShop } from './environment/node-service';
+import { resolveShopSettings } from './environment/node-service';
+import { missingPaymentVariables, paymentSettingsFromEnv, type PaymentSettings } from './environment/payment-gateway';
 import { runLogDir } from './environment/paths';
-import { choosePort } from './environment/ports';
 import { startServices } from './environment/providers';
 import { EnvironmentRun } from './environment/run';
+import { startShopStack } from './environment/shop-stack';
 import { stopRunOnSignals } from './environment/signals';
-import { seconds, timed } from './environment/timing';
+import { seconds } from './environment/timing';
 
 /** The run needs a browser only when the `browser` project is part of it (e.g. not with --project=api). */
 function checkBrowser(config: FullConfig): void {
@@ -25,9 +26,17 @@ function printEnvironmentError(error: EnvironmentError): void {
   if (error.details) console.error(error.details.replace(/^/gm, '      '));
 }
 
+/** A shop we did not start has its own provider: the suite can only pay against it with its settings from .env. */
+function warnAboutMissingPayments(payments: Partial<PaymentSettings>): void {
+  const missing = missingPaymentVariables(payments);
+  if (missing.length === 0) return;
+  console.warn(`[env] SHOP_URL is set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not: tests that pay will fail; set them in .env (see .env.example)`);
+}
+
 /**
  * Provides Postgres, Kafka and MailHog (E2E_ENV: auto | containers | native | external), starts the
- * shop unless SHOP_URL points at one, and hands the addresses to the workers through process.env.
+ * payment gateway and the shop unless SHOP_URL points at a shop, and hands the addresses to the
+ * workers through process.env.
  * The returned function is the teardown: it stops everything this run started.
  */
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
@@ -42,13 +51,23 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const services = await startServices(run, { startsShop: !externalShop });
     const settings = resolveShopSettings();
     let shopUrl = externalShop;
+    let payments = paymentSettingsFromEnv();
     if (!shopUrl) {
-      const port = await choosePort('E2E_SHOP_PORT');
-      shopUrl = (await timed('shop', () => startShop(services, run, { settings, port }))).url;
+      const stack = await startShopStack(services, run, settings);
+      shopUrl = stack.shop.url;
+      payments = stack.gateway.payments;
+    } else {
+      warnAboutMissingPayments(payments);
     }
     // A random JWT secret only matches a shop we started; an external shop's secret must come from .env.
-    exportToWorkers({ services, shopUrl, settings: externalShop && !process.env.JWT_SECRET ? { ...settings, jwtSecret: undefined } : settings });
-    console.log(`[env] environment ready in ${seconds(performance.now() - began)}: ${services.provider}, shop at ${shopUrl}`);
+    exportToWorkers({
+      services,
+      shopUrl,
+      settings: externalShop && !process.env.JWT_SECRET ? { ...settings, jwtSecret: undefined } : settings,
+      payments,
+    });
+    const gateway = payments.gatewayUrl ? `, payment gateway at ${payments.gatewayUrl}` : '';
+    console.log(`[env] environment ready in ${seconds(performance.now() - began)}: ${services.provider}, shop at ${shopUrl}${gateway}`);
   } catch (error) {
     await run.stop();
     // Interrupted: the signal handler exits once the run has stopped; a failure caused by the stop is noise.

@@ -1,20 +1,21 @@
 /**
  * The environment from the command line:
  *   npx tsx environment/cli.ts prepare        download/build the native binaries into the cache (idempotent; CI runs it first)
- *   npx tsx environment/cli.ts up [--no-shop] start the services (and the shop), print their addresses as .env lines,
+ *   npx tsx environment/cli.ts up [--no-shop] start the services (and the payment gateway and the shop), print their addresses as .env lines,
  *                                              keep them running until Ctrl-C, then clean up
  */
 import { config as loadDotenv } from 'dotenv';
 import { EnvironmentError, messageOf } from './errors';
 import { dotenvLines } from './handoff';
 import { prepareNative } from './native';
-import { resolveShopSettings, startShop } from './node-service';
+import { resolveShopSettings } from './node-service';
+import type { PaymentSettings } from './payment-gateway';
 import { cacheDir, cliLogDir, displayPath } from './paths';
-import { choosePort } from './ports';
 import { startServices } from './providers';
 import { EnvironmentRun } from './run';
+import { startShopStack } from './shop-stack';
 import { stopRunOnSignals } from './signals';
-import { seconds, timed } from './timing';
+import { seconds } from './timing';
 
 const USAGE = 'usage: npx tsx environment/cli.ts prepare | up [--no-shop]';
 
@@ -32,12 +33,14 @@ async function up(withShop: boolean): Promise<void> {
     const services = await startServices(run, { startsShop: withShop });
     const settings = resolveShopSettings();
     let shopUrl: string | undefined;
+    let payments: PaymentSettings | undefined;
     if (withShop) {
-      const port = await choosePort('E2E_SHOP_PORT');
-      shopUrl = (await timed('shop', () => startShop(services, run, { settings, port }))).url;
+      const stack = await startShopStack(services, run, settings);
+      shopUrl = stack.shop.url;
+      payments = stack.gateway.payments;
     }
-    const lines = dotenvLines({ services, shopUrl, settings: withShop ? settings : {} });
-    console.log(`\n# ${withShop ? 'Services and shop' : 'Services'} are up (logs in ${displayPath(run.logDir)}). For .env:`);
+    const lines = dotenvLines({ services, shopUrl, settings: withShop ? settings : {}, payments });
+    console.log(`\n# ${withShop ? 'Services, payment gateway and shop' : 'Services'} are up (logs in ${displayPath(run.logDir)}). For .env:`);
     console.log(lines.join('\n'));
     console.log('\n# Ctrl-C stops everything.');
   } catch (error) {

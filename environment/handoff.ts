@@ -1,5 +1,6 @@
 import { EnvironmentError } from './errors';
 import type { ShopSettings } from './node-service';
+import type { PaymentSettings } from './payment-gateway';
 import type { ProviderName, Services } from './types';
 
 /** What global setup hands to the workers, through environment variables (workers start after it). */
@@ -9,9 +10,14 @@ export interface RunEnvironment {
   shopUrl?: string;
   /** Known when the suite started the shop or the user set them; JWT_SECRET may be unknown for a shop we did not start. */
   settings: Partial<ShopSettings>;
+  /** The payment gateway and the shop's account there: ours when we started the shop, else from .env. */
+  payments?: Partial<PaymentSettings>;
 }
 
-/** Sets SHOP_URL, DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT, JWT_SECRET, ADMIN_*, TOPIC_PREFIX, E2E_PROVIDER. */
+/**
+ * Sets SHOP_URL, DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT, JWT_SECRET, ADMIN_*, TOPIC_PREFIX,
+ * GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
+ */
 export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
   const values: Record<string, string | undefined> = {
     SHOP_URL: run.shopUrl,
@@ -24,6 +30,9 @@ export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = pr
     ADMIN_EMAIL: run.settings.adminEmail,
     ADMIN_PASSWORD: run.settings.adminPassword,
     TOPIC_PREFIX: run.settings.topicPrefix,
+    GATEWAY_URL: run.payments?.gatewayUrl,
+    STRIPE_SECRET_KEY: run.payments?.secretKey,
+    STRIPE_WEBHOOK_SECRET: run.payments?.webhookSecret,
     E2E_PROVIDER: run.services.provider,
   };
   // Assigning undefined to process.env would store the string "undefined".
