@@ -1,3 +1,4 @@
+import type { ShippingRates } from './services/pricing';
 import { StartupError } from './startup';
 
 /** The shop's settings, read once from the environment (see docs/API.md, "Configuration"). */
@@ -18,6 +19,20 @@ export interface Config {
   loginLockSeconds: number;
   admin: { email: string; password: string };
   catalog: { seed: number; size: number };
+  stripe: StripeSettings;
+  webhookToleranceSeconds: number;
+  shipping: ShippingRates;
+}
+
+/** How the `stripe` SDK reaches the payment provider; host, port and protocol unset mean Stripe itself. */
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  timeoutMs: number;
+  maxNetworkRetries: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,6 +61,31 @@ function integer(env: Env, name: string, fallback: number | undefined, min: numb
   return value;
 }
 
+/** A USD amount with at most two decimals, as cents. */
+function money(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+(\.\d{1,2})?$/.test(raw)) throw new StartupError(`${name} must be an amount like 5.00, got "${raw}"`);
+  return Math.round(Number(raw) * 100);
+}
+
+function stripeSettings(env: Env): StripeSettings {
+  const protocol = env.STRIPE_API_PROTOCOL?.trim() || undefined;
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
+    throw new StartupError(`STRIPE_API_PROTOCOL must be http or https, got "${protocol}"`);
+  }
+  const port = env.STRIPE_API_PORT?.trim() ? integer(env, 'STRIPE_API_PORT', undefined, 1) : undefined;
+  return {
+    secretKey: required(env, 'STRIPE_SECRET_KEY'),
+    webhookSecret: required(env, 'STRIPE_WEBHOOK_SECRET'),
+    host: env.STRIPE_API_HOST?.trim() || undefined,
+    port,
+    protocol,
+    timeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', 5000, 1),
+    maxNetworkRetries: integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 2, 0),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = optional(env, 'HOST', '127.0.0.1');
   const port = integer(env, 'PORT', 3000, 0);
@@ -72,5 +112,12 @@ export function loadConfig(env: Env = process.env): Config {
       password: optional(env, 'ADMIN_PASSWORD', 'Admin-password-1'),
     },
     catalog: { seed: integer(env, 'CATALOG_SEED', 1, 0), size: integer(env, 'CATALOG_SIZE', 40, 0) },
+    stripe: stripeSettings(env),
+    webhookToleranceSeconds: integer(env, 'WEBHOOK_TOLERANCE_SECONDS', 300, 1),
+    shipping: {
+      flatRateCents: money(env, 'SHIPPING_FLAT_RATE', 500),
+      internationalRateCents: money(env, 'SHIPPING_INTERNATIONAL_RATE', 1500),
+      freeOverCents: money(env, 'FREE_SHIPPING_OVER', 10000),
+    },
   };
 }

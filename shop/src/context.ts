@@ -1,7 +1,15 @@
+import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
+import type { Carts } from './services/cart';
+import type { Checkout } from './services/checkout';
+import type { OrderActions } from './services/orders';
+import type { Payments } from './services/payments';
 import type { Sessions } from './services/sessions';
+
+/** The request an action comes from: its id is the correlation id of the events it causes, its log tags lines with it. */
+export type Origin = Pick<FastifyRequest, 'id' | 'log'>;
 
 /** What the HTTP routes need, built once in main. */
 export interface ShopContext {
@@ -9,4 +17,8 @@ export interface ShopContext {
   pool: Pool;
   auth: Authenticator;
   sessions: Sessions;
+  payments: Payments;
+  carts: Carts;
+  checkout: Checkout;
+  orders: OrderActions;
 }

@@ -20,6 +20,7 @@ export class AppError extends Error {
 
 export const validationError = (details: FieldIssue[]) =>
   new AppError(400, 'VALIDATION_ERROR', 'The request is invalid', details);
+export const invalidJson = () => new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
 export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'A bearer token is required');
 export const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The token is invalid');
 export const tokenExpired = () => new AppError(401, 'TOKEN_EXPIRED', 'The token has expired');
@@ -31,6 +32,35 @@ export const categoryNotFound = () => new AppError(404, 'CATEGORY_NOT_FOUND', 'C
 export const emailExists = () => new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists');
 export const skuExists = () => new AppError(409, 'SKU_EXISTS', 'A product with this SKU already exists');
 export const categoryExists = () => new AppError(409, 'CATEGORY_EXISTS', 'A category with this slug already exists');
+export const invalidProduct = (details?: FieldIssue[]) =>
+  new AppError(400, 'INVALID_PRODUCT', 'The product does not exist', details);
+export const invalidDiscountCode = (message: string) => new AppError(400, 'INVALID_DISCOUNT_CODE', message);
+export const discountCodeExists = () =>
+  new AppError(409, 'DISCOUNT_CODE_EXISTS', 'A discount code with this code already exists');
+export const cartEmpty = () => new AppError(400, 'CART_EMPTY', 'The cart is empty');
+export const cartItemNotFound = () => new AppError(404, 'CART_ITEM_NOT_FOUND', 'The product is not in the cart');
+export const shippingAddressRequired = () =>
+  new AppError(400, 'SHIPPING_ADDRESS_REQUIRED', 'Set a shipping address before placing the order');
+export const outOfStock = (details: FieldIssue[]) =>
+  new AppError(409, 'OUT_OF_STOCK', 'Not enough stock', details);
+export const cardDeclined = (providerMessage: string) =>
+  new AppError(400, 'CARD_DECLINED', 'The card was declined', [{ field: 'paymentMethod', message: providerMessage }]);
+export const paymentFailed = (providerMessage: string) =>
+  new AppError(402, 'PAYMENT_FAILED', `The payment failed: ${providerMessage}`);
+export const paymentProviderUnavailable = () =>
+  new AppError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider did not answer; nothing was charged');
+export const orderNotFound = () => new AppError(404, 'ORDER_NOT_FOUND', 'Order not found');
+export const invalidStatusTransition = (from: string, to: string) =>
+  new AppError(400, 'INVALID_STATUS_TRANSITION', `The order cannot go from ${from} to ${to}`, [
+    { field: 'status', message: `cannot go from ${from} to ${to}` },
+  ]);
+export const invalidSignature = () =>
+  new AppError(401, 'INVALID_SIGNATURE', 'The webhook signature does not verify');
+export const webhookExpired = (toleranceSeconds: number) =>
+  new AppError(401, 'WEBHOOK_EXPIRED', `webhook timestamp expired: older than ${toleranceSeconds} s`);
+export const reviewNotAllowed = () =>
+  new AppError(403, 'REVIEW_NOT_ALLOWED', 'Only customers with a delivered order of this product can review it');
+export const alreadyReviewed = () => new AppError(409, 'ALREADY_REVIEWED', 'You have already reviewed this product');
 export const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, {
     'retry-after': String(retryAfterSeconds),
@@ -46,7 +76,7 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
+      return invalidJson();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

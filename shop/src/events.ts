@@ -20,7 +20,76 @@ export interface UserRegisteredPayload {
   name: string;
 }
 
-export const EVENT_TYPES = ['users.registered'] as const;
+export const ORDER_EVENT_TYPES = [
+  'orders.created',
+  'orders.paid',
+  'orders.payment_failed',
+  'orders.shipped',
+  'orders.delivered',
+  'orders.cancelled',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+export const EVENT_TYPES = ['users.registered', ...ORDER_EVENT_TYPES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What each order event adds to the common part (orderId, userId, sequence). */
+export interface OrderEventPayloads {
+  'orders.created': OrderCreatedPayload;
+  'orders.paid': OrderPaidPayload;
+  'orders.payment_failed': OrderPaymentFailedPayload;
+  'orders.shipped': OrderShippedPayload;
+  'orders.delivered': OrderDeliveredPayload;
+  'orders.cancelled': OrderCancelledPayload;
+}
+
+/** The payload of every event the shop publishes, by type. */
+export interface EventPayloads extends OrderEventPayloads {
+  'users.registered': UserRegisteredPayload;
+}
+
+/** What every order event's payload starts with; `sequence` is the order's own event counter (created = 1). */
+export interface OrderEventBase {
+  orderId: string;
+  userId: string;
+  sequence: number;
+}
+
+export interface OrderCreatedPayload extends OrderEventBase {
+  items: { productId: string; quantity: number; unitPrice: number }[];
+  subtotal: number;
+  discountTotal: number;
+  shippingCost: number;
+  total: number;
+  currency: 'USD';
+}
+
+export interface OrderPaidPayload extends OrderEventBase {
+  paymentIntentId: string;
+  amount: number;
+  currency: 'USD';
+  paidAt: string;
+}
+
+export interface OrderPaymentFailedPayload extends OrderEventBase {
+  paymentIntentId: string;
+  reason: string;
+}
+
+export interface OrderShippedPayload extends OrderEventBase {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
+}
+
+export interface OrderDeliveredPayload extends OrderEventBase {
+  deliveredAt: string;
+}
+
+export interface OrderCancelledPayload extends OrderEventBase {
+  reason: string;
+  refunded: boolean;
+}
 
 export function buildEnvelope<Payload>(type: string, correlationId: string, payload: Payload): EventEnvelope<Payload> {
   return { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), correlationId, version: 1, payload };
@@ -28,6 +97,9 @@ export function buildEnvelope<Payload>(type: string, correlationId: string, payl
 
 /** Every topic the shop reads or writes is its event type behind TOPIC_PREFIX, so parallel shops stay apart. */
 export const topicName = (prefix: string, type: string): string => `${prefix}${type}`;
+
+/** Where a consumer puts a message it cannot read: `<topic>.dlq`, next to the topic it came from. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 const CONTRACTS_DIR = path.join(__dirname, '..', '..', 'contracts', 'events');
 

@@ -4,15 +4,20 @@ import { Partitioners } from 'kafkajs';
 import { Authenticator, Tokens } from './auth';
 import { loadConfig, type Config } from './config';
 import { startNotificationsConsumer } from './consumers/notifications';
+import { startOrderTrackingConsumer } from './consumers/orderTracking';
 import { createPool, waitForPostgres } from './db';
-import { EVENT_TYPES, topicName } from './events';
+import { deadLetterTopic, EVENT_TYPES, topicName } from './events';
 import { createKafka, ensureTopics } from './kafka';
 import { createMailer, verifyMailer } from './mailer';
 import { runMigrations } from './migrations';
 import { OutboxRelay } from './outbox';
 import { seedAdmin, seedCatalog } from './seed';
 import { buildServer } from './server';
+import { Carts } from './services/cart';
+import { Checkout } from './services/checkout';
 import { LoginLimiter } from './services/loginLimiter';
+import { OrderActions } from './services/orders';
+import { createStripeClient, Payments } from './services/payments';
 import { Sessions } from './services/sessions';
 import { describeError, StartupError } from './startup';
 
@@ -41,7 +46,17 @@ async function start(config: Config, closers: Closer[]) {
     new Tokens(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
   );
   const sessions = new Sessions(pool, new LoginLimiter(pool, config.loginMaxFailures, config.loginLockSeconds), auth);
-  const app = buildServer({ config, pool, auth, sessions });
+  const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds);
+  const app = buildServer({
+    config,
+    pool,
+    auth,
+    sessions,
+    payments,
+    carts: new Carts(pool, config.shipping),
+    checkout: new Checkout(pool, payments, config.shipping),
+    orders: new OrderActions(pool, payments),
+  });
   const log = app.log;
 
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
@@ -52,7 +67,11 @@ async function start(config: Config, closers: Closer[]) {
   if (seeded > 0) log.info({ products: seeded, seed: config.catalog.seed }, 'seeded the catalog');
 
   const kafka = createKafka(config.kafkaBrokers, log);
-  const topics = EVENT_TYPES.map((type) => topicName(config.topicPrefix, type));
+  // Every topic and its dead-letter topic (every topic the shop writes is also one it consumes).
+  const topics = EVENT_TYPES.map((type) => topicName(config.topicPrefix, type)).flatMap((topic) => [
+    topic,
+    deadLetterTopic(topic),
+  ]);
   await ensureTopics(kafka, config.kafkaBrokers, topics, STARTUP_TIMEOUT_MS);
 
   const mailer = createMailer(config.smtp);
@@ -67,17 +86,20 @@ async function start(config: Config, closers: Closer[]) {
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
 
-  const consumer = await startNotificationsConsumer({
-    kafka,
-    pool,
-    mailer,
-    log,
-    topicPrefix: config.topicPrefix,
-    mailFrom: config.mailFrom,
-    publicUrl: config.publicUrl,
-    joinTimeoutMs: STARTUP_TIMEOUT_MS,
-  });
-  closers.push({ name: 'notifications consumer', close: () => consumer.disconnect() });
+  const consumerOptions = { kafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
+  const consumers = {
+    notifications: startNotificationsConsumer({ ...consumerOptions, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
+    'order-tracking': startOrderTrackingConsumer(consumerOptions),
+  };
+  // They join their groups in parallel; each one that started is closed on shutdown, or when the other failed to start.
+  const started = await Promise.allSettled(
+    Object.entries(consumers).map(async ([name, starting]) => {
+      const consumer = await starting;
+      closers.push({ name: `${name} consumer`, close: () => consumer.disconnect() });
+    }),
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 
   closers.push({ name: 'HTTP server', close: () => app.close() });
   await app.listen({ host: config.host, port: config.port });

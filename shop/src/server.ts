@@ -5,9 +5,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShopContext } from './context';
 import { installErrorHandlers } from './errors';
 import { registerAuthRoutes } from './routes/auth';
+import { registerCartRoutes } from './routes/cart';
 import { registerCategoryRoutes } from './routes/categories';
+import { registerDiscountRoutes } from './routes/discounts';
+import { registerOrderRoutes } from './routes/orders';
 import { registerProductRoutes } from './routes/products';
+import { registerReviewRoutes } from './routes/reviews';
 import { registerUserRoutes } from './routes/users';
+import { registerWebhookRoutes } from './routes/webhooks';
 import { isUuid } from './validation';
 import { registerWebRoutes, renderNotFoundPage } from './web/routes';
 
@@ -41,6 +46,11 @@ export function buildServer(context: ShopContext): FastifyInstance {
   registerAuthRoutes(app, context);
   registerCategoryRoutes(app, context);
   registerProductRoutes(app, context);
+  registerReviewRoutes(app, context);
+  registerDiscountRoutes(app, context);
+  registerCartRoutes(app, context);
+  registerOrderRoutes(app, context);
+  registerWebhookRoutes(app, context);
   registerWebRoutes(app, context);
   return app;
 }

@@ -1,14 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { withTransaction } from '../db';
-import { contractChecker, topicName, type EventEnvelope, type UserRegisteredPayload } from '../events';
+import type { EventEnvelope, OrderEventBase } from '../events';
 import type { Mailer } from '../mailer';
-import { StartupError } from '../startup';
-import { html } from '../web/html';
+import { findOrderRow, withItems } from '../services/orders';
+import { findActiveUser, type User } from '../services/users';
+import { startEventConsumer } from './eventConsumer';
+import { orderConfirmationMail, orderShippedMail, paymentFailedMail, welcomeMail, type MailContent } from './mails';
 
 export interface NotificationsOptions {
   kafka: Kafka;
+  producer: Producer;
   pool: Pool;
   mailer: Mailer;
   log: FastifyBaseLogger;
@@ -18,115 +21,71 @@ export interface NotificationsOptions {
   joinTimeoutMs: number;
 }
 
-const checkUserRegistered = contractChecker<UserRegisteredPayload>('users.registered');
-
-const welcomeSubject = (name: string): string => `Welcome to Event Shop, ${name}`;
-
-function welcomeMail(payload: UserRegisteredPayload, publicUrl: string) {
-  const catalogUrl = `${publicUrl}/products`;
-  return {
-    subject: welcomeSubject(payload.name),
-    text: `Hi ${payload.name},\n\nYour Event Shop account for ${payload.email} is ready.\nBrowse the catalog: ${catalogUrl}\n\nEvent Shop\n`,
-    html: html`<p>Hi ${payload.name},</p>
-<p>Your Event Shop account for ${payload.email} is ready.</p>
-<p><a href="${catalogUrl}">Browse the catalog</a></p>
-<p>Event Shop</p>`.value,
-  };
-}
+type NotificationKind = 'welcome' | 'order_confirmation' | 'order_shipped' | 'payment_failed';
 
 /**
- * Sends the welcome mail once per event: the notifications row (unique event_id) and the mail share a transaction,
+ * Sends a mail once per event: the notifications row (unique event_id) and the mail share a transaction,
  * so a redelivered event finds the row and sends nothing, and a failed send leaves no row and is retried.
  */
-async function sendWelcomeOnce(
+async function sendOnce(
   options: NotificationsOptions,
-  event: EventEnvelope<UserRegisteredPayload>,
+  eventId: string,
+  kind: NotificationKind,
+  to: string,
+  mail: MailContent,
 ): Promise<void> {
-  const mail = welcomeMail(event.payload, options.publicUrl);
   await withTransaction(options.pool, async (client) => {
     const { rowCount } = await client.query(
-      `INSERT INTO notifications (event_id, kind, recipient, subject) VALUES ($1, 'welcome', $2, $3)
+      `INSERT INTO notifications (event_id, kind, recipient, subject) VALUES ($1, $2, $3, $4)
        ON CONFLICT (event_id) DO NOTHING`,
-      [event.eventId, event.payload.email, mail.subject],
+      [eventId, kind, to, mail.subject],
     );
     if (rowCount === 0) {
-      options.log.info({ eventId: event.eventId }, 'welcome mail already sent for this event');
+      options.log.info({ eventId, kind }, 'mail already sent for this event');
       return;
     }
-    await options.mailer.sendMail({ from: options.mailFrom, to: event.payload.email, ...mail });
+    await options.mailer.sendMail({ from: options.mailFrom, to, ...mail });
   });
 }
 
-function parseJson(value: Buffer | null): unknown {
-  try {
-    return JSON.parse(value?.toString('utf8') ?? '');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resolves on the consumer's first group join; never rejects, so it can be set up before the consumer starts. */
-function firstGroupJoin(consumer: Consumer): Promise<void> {
-  return new Promise((resolve) => {
-    const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => {
-      removeListener();
-      resolve();
-    });
-  });
-}
-
-async function withinTimeout(promise: Promise<void>, timeoutMs: number, failure: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new StartupError(failure)), timeoutMs);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function handleMessage(
-  options: NotificationsOptions,
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
-): Promise<void> {
-  const value = parseJson(message.value);
-  const check = value === undefined ? { valid: false as const, problems: 'the value is not JSON' } : checkUserRegistered(value);
-  if (!check.valid) {
-    options.log.warn({ topic, partition, offset: message.offset, problems: check.problems }, 'skipping invalid event');
-    return;
-  }
-  try {
-    await sendWelcomeOnce(options, check.event);
-  } catch (error) {
-    options.log.error({ err: error, eventId: check.event.eventId }, 'welcome mail failed; the event will be retried');
-    throw error;
-  }
+/** The customer an order event is about; a customer deleted since gets no mail. */
+async function customerOf(options: NotificationsOptions, event: EventEnvelope<OrderEventBase>): Promise<User | undefined> {
+  const customer = await findActiveUser(options.pool, event.payload.userId);
+  if (!customer) options.log.info({ eventId: event.eventId, userId: event.payload.userId }, 'no mail: the customer no longer exists');
+  return customer;
 }
 
 /**
- * Starts the `notifications` consumer of users.registered and resolves once it has joined its group.
- * An event that fails the contract is logged and skipped (its offset is committed), never crashing the consumer.
+ * Starts the `notifications` consumer: the welcome mail on users.registered, and the order mails on orders.paid,
+ * orders.shipped and orders.payment_failed. Resolves once it has joined its group.
  */
-export async function startNotificationsConsumer(options: NotificationsOptions): Promise<Consumer> {
-  const topic = topicName(options.topicPrefix, 'users.registered');
-  const consumer = options.kafka.consumer({ groupId: `${options.topicPrefix}shop-notifications`, maxWaitTimeInMs: 500 });
-  const joined = firstGroupJoin(consumer);
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: ({ message, partition }) => handleMessage(options, topic, partition, message) });
-    await withinTimeout(
-      joined,
-      options.joinTimeoutMs,
-      `the notifications consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`,
-    );
-  } catch (error) {
-    await consumer.disconnect().catch(() => undefined);
-    throw error;
-  }
-  return consumer;
+export function startNotificationsConsumer(options: NotificationsOptions): Promise<Consumer> {
+  return startEventConsumer({
+    ...options,
+    group: 'shop-notifications',
+    handlers: {
+      'users.registered': async (event) =>
+        sendOnce(options, event.eventId, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
+      'orders.paid': async (event) => {
+        const customer = await customerOf(options, event);
+        const row = await findOrderRow(options.pool, event.payload.orderId);
+        if (!customer || !row) return;
+        const [order] = await withItems(options.pool, [row]);
+        const mail = orderConfirmationMail(customer, order, event.payload, options.publicUrl);
+        await sendOnce(options, event.eventId, 'order_confirmation', customer.email, mail);
+      },
+      'orders.shipped': async (event) => {
+        const customer = await customerOf(options, event);
+        if (!customer) return;
+        const mail = orderShippedMail(customer, event.payload, options.publicUrl);
+        await sendOnce(options, event.eventId, 'order_shipped', customer.email, mail);
+      },
+      'orders.payment_failed': async (event) => {
+        const customer = await customerOf(options, event);
+        if (!customer) return;
+        const mail = paymentFailedMail(customer, event.payload, options.publicUrl);
+        await sendOnce(options, event.eventId, 'payment_failed', customer.email, mail);
+      },
+    },
+  });
 }

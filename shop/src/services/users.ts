@@ -3,6 +3,7 @@ import { hashPassword } from '../passwords';
 import { isUniqueViolation, withTransaction, type Db } from '../db';
 import { emailExists, userNotFound } from '../errors';
 import { enqueueEvent } from '../outbox';
+import { archiveOrdersOf } from './orders';
 import { emailField, Issues, isUuid, objectBody, passwordField, textField } from '../validation';
 
 export type Role = 'customer' | 'admin';
@@ -129,6 +130,14 @@ export async function findCredentials(db: Db, email: string): Promise<{ user: Us
   return rows[0] && { user: toUser(rows[0]), passwordHash: rows[0].password_hash };
 }
 
+/** The emails of these users (deleted ones too), by id. */
+export async function emailsOf(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; email: string }>('SELECT id, email FROM users WHERE id = ANY($1::uuid[])', [
+    ids,
+  ]);
+  return new Map(rows.map((row) => [row.id, row.email]));
+}
+
 export async function getUser(db: Db, id: string): Promise<User> {
   const user = await findActiveUser(db, id);
   if (!user) throw userNotFound();
@@ -155,12 +164,19 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
   }
 }
 
-/** Soft delete: the row stays with deleted_at set, which frees its email and ends its logins. */
-export async function deleteUser(db: Db, id: string): Promise<void> {
+/**
+ * Soft delete: the row stays with deleted_at set, which frees its email and ends its logins. In the same
+ * transaction the user's orders are archived (user_id cleared, kept in archived_user_id) and their cart dropped.
+ */
+export async function deleteUser(pool: Pool, id: string): Promise<void> {
   if (!isUuid(id)) throw userNotFound();
-  const { rowCount } = await db.query(
-    'UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
-    [id],
-  );
-  if (rowCount === 0) throw userNotFound();
+  await withTransaction(pool, async (client) => {
+    const { rowCount } = await client.query(
+      'UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+      [id],
+    );
+    if (rowCount === 0) throw userNotFound();
+    await archiveOrdersOf(client, id);
+    await client.query('DELETE FROM carts WHERE user_id = $1', [id]);
+  });
 }

@@ -16,6 +16,14 @@ const STYLES = new SafeHtml(`
   ul.products { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
   ul.products li { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .75rem 1rem; }
   .price { font-weight: 700; }
+  table { border-collapse: collapse; width: 100%; margin-bottom: 1rem; background: #fff; }
+  th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+  td form { display: flex; gap: .5rem; align-items: end; margin: 0; max-width: none; }
+  dl.amounts { display: grid; grid-template-columns: max-content max-content; gap: .25rem 1.5rem; }
+  dl.amounts dd { margin: 0; text-align: right; }
+  [role="status"] { font-weight: 700; }
+  ul.reviews { list-style: none; padding: 0; }
+  ul.reviews li { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .5rem 1rem; margin-bottom: .75rem; }
   nav[aria-label="Pagination"] { display: flex; gap: 1rem; align-items: center; }
 `);
 
@@ -23,22 +31,31 @@ export interface PageOptions {
   title: string;
   user?: User;
   body: SafeHtml;
+  /** Reload the page after this many seconds (a page waiting for something to happen elsewhere). */
+  refreshSeconds?: number;
 }
 
 function mainNavigation(user: User | undefined): SafeHtml {
+  const links = user
+    ? html`<a href="/cart">Cart</a>
+    <a href="/orders">Orders</a>
+    ${user.role === 'admin' && html`<a href="/admin/orders">Admin</a>`}
+    <a href="/account">Account</a>`
+    : html`<a href="/login">Log in</a> <a href="/register">Register</a>`;
   return html`<nav aria-label="Main">
     <a href="/products">Catalog</a>
-    ${user ? html`<a href="/account">Account</a>` : html`<a href="/login">Log in</a> <a href="/register">Register</a>`}
+    ${links}
   </nav>`;
 }
 
 /** The whole document around a page's body: title, styles and the Main navigation. */
-export function layout({ title, user, body }: PageOptions): string {
+export function layout({ title, user, body, refreshSeconds }: PageOptions): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="viewport" content="width=device-width, initial-scale=1">${refreshSeconds && html`
+  <meta http-equiv="refresh" content="${refreshSeconds}">`}
   <title>${title} · Event Shop</title>
   <style>${STYLES}</style>
 </head>

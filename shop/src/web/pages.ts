@@ -2,11 +2,10 @@ import type { Category } from '../services/categories';
 import type { ProductPage } from '../services/productListing';
 import type { Product } from '../services/products';
 import type { User } from '../services/users';
+import type { Review } from '../services/reviews';
+import { formatPrice, inputField, selectField } from './components';
 import { html, type SafeHtml } from './html';
 import { errorAlert, layout } from './layout';
-
-/** `$` and two decimals, without thousands separators: 1234.5 → `$1234.50`. */
-const formatPrice = (price: number): string => `$${price.toFixed(2)}`;
 
 /** The filter form's values as the visitor typed them, echoed back into the form. */
 export interface CatalogFilters {
@@ -22,32 +21,6 @@ const SORT_LABELS: [value: string, label: string][] = [
   ['price_asc', 'Price: low to high'],
   ['price_desc', 'Price: high to low'],
 ];
-
-interface FieldOptions {
-  id: string;
-  label: string;
-  type: string;
-  value?: string;
-  autocomplete?: string;
-  /** Further attributes, like a number input's step. */
-  attributes?: SafeHtml;
-}
-
-function inputField({ id, label, type, value, autocomplete, attributes }: FieldOptions): SafeHtml {
-  return html`<div>
-      <label for="${id}">${label}</label>
-      <input id="${id}" name="${id}" type="${type}" value="${value ?? ''}"${autocomplete && html` autocomplete="${autocomplete}"`}${attributes}>
-    </div>`;
-}
-
-function selectField(id: string, label: string, selected: string | undefined, options: [string, string][]): SafeHtml {
-  return html`<div>
-      <label for="${id}">${label}</label>
-      <select id="${id}" name="${id}">
-        ${options.map(([value, text]) => html`<option value="${value}"${value === (selected ?? '') && html` selected`}>${text}</option>`)}
-      </select>
-    </div>`;
-}
 
 const PRICE_ATTRIBUTES = html` min="0" step="0.01" inputmode="decimal"`;
 
@@ -101,11 +74,63 @@ export function catalogPage(view: {
   });
 }
 
-export function productPage(user: User | undefined, product: Product): string {
+/** What the product page shows besides the product: its reviews, whether the visitor may add one, any errors. */
+export interface ProductPageExtras {
+  reviews: Review[];
+  canReview: boolean;
+  errors: string[];
+  /** Values of a rejected form, shown again. */
+  form?: { quantity?: string; rating?: string; comment?: string };
+}
+
+function addToCartForm(user: User | undefined, product: Product, quantity: string | undefined): SafeHtml | undefined {
+  if (!user) return html`<p><a href="/login">Log in to buy</a></p>`;
+  if (product.stock === 0) return undefined;
+  return html`<form method="post" action="/cart/items" aria-label="Add to cart" novalidate>
+      <input type="hidden" name="productId" value="${product.id}">
+      ${inputField({ id: 'quantity', label: 'Quantity', type: 'number', value: quantity ?? '1', attributes: html` min="1" max="99" step="1"` })}
+      <button type="submit">Add to cart</button>
+    </form>`;
+}
+
+function reviewsSection(product: Product, extras: ProductPageExtras): SafeHtml {
+  const list =
+    extras.reviews.length === 0
+      ? html`<p>No reviews yet.</p>`
+      : html`<ul class="reviews" aria-label="Reviews">
+        ${extras.reviews.map(
+          (review) => html`<li>
+          <p>Rated ${review.rating} out of 5</p>
+          <p>${review.comment}</p>
+          <p class="author">${review.authorName}</p>
+          ${review.verified && html`<p>Verified purchase</p>`}
+        </li>`,
+        )}
+      </ul>`;
+  const rating = extras.form?.rating ?? '5';
+  const form =
+    extras.canReview &&
+    html`<form method="post" action="/products/${product.id}/reviews" aria-label="Write a review" novalidate>
+      ${selectField('rating', 'Rating', rating, ['1', '2', '3', '4', '5'].map((value): [string, string] => [value, value]))}
+      <div>
+        <label for="comment">Review</label>
+        <textarea id="comment" name="comment" rows="4" maxlength="2000">${extras.form?.comment ?? ''}</textarea>
+      </div>
+      <button type="submit">Submit review</button>
+    </form>`;
+  return html`<section aria-labelledby="reviews-heading">
+    <h2 id="reviews-heading">Reviews</h2>
+    ${list}
+    ${form}
+  </section>`;
+}
+
+export function productPage(user: User | undefined, product: Product, extras: ProductPageExtras): string {
   return layout({
     title: product.name,
     user,
     body: html`<h1>${product.name}</h1>
+    ${errorAlert(extras.errors)}
     <p class="price">${formatPrice(product.price)}</p>
     <p>${product.description}</p>
     <dl>
@@ -114,7 +139,9 @@ export function productPage(user: User | undefined, product: Product): string {
       <dt>SKU</dt>
       <dd>${product.sku}</dd>
     </dl>
-    <p>${product.stock > 0 ? `In stock: ${product.stock}` : 'Out of stock'}</p>`,
+    <p>${product.stock > 0 ? `In stock: ${product.stock}` : 'Out of stock'}</p>
+    ${addToCartForm(user, product, extras.form?.quantity)}
+    ${reviewsSection(product, extras)}`,
   });
 }
 

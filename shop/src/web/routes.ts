@@ -1,17 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
-import { AppError } from '../errors';
 import { listCategories } from '../services/categories';
 import { listProducts, parseProductQuery } from '../services/productListing';
-import { getProduct } from '../services/products';
+import { createReview, parseReview } from '../services/reviews';
 import { parseCredentials } from '../services/sessions';
 import { parseRegistration, registerUser } from '../services/users';
-import { accountPage, catalogPage, loginPage, notFoundPage, productPage, registerPage, type CatalogFilters } from './pages';
+import { registerAdminRoutes } from './adminRoutes';
+import {
+  accountPage,
+  catalogPage,
+  loginPage,
+  notFoundPage,
+  registerPage,
+  type CatalogFilters,
+} from './pages';
+import { renderProductPage } from './productView';
+import { alertMessages, formInteger, formValues, orRenderError, sendPage, type FieldLabels } from './respond';
 import { endSession, sessionUser, startSession } from './session';
+import { registerShopRoutes } from './shopRoutes';
 
 const CATALOG_PAGE_SIZE = 12;
 
-const FIELD_LABELS: Record<string, string> = {
+const FIELD_LABELS: FieldLabels = {
   name: 'Name',
   email: 'Email',
   password: 'Password',
@@ -21,35 +31,9 @@ const FIELD_LABELS: Record<string, string> = {
   maxPrice: 'Max price',
   sort: 'Sort by',
   page: 'Page',
+  rating: 'Rating',
+  comment: 'Review',
 };
-
-/** The messages an alert lists: one per bad field ("Password must contain a digit"), else the error's own. */
-function alertMessages(error: AppError): string[] {
-  if (!error.details) return [error.message];
-  return error.details.map((issue) => `${FIELD_LABELS[issue.field] ?? issue.field} ${issue.message}`);
-}
-
-function sendPage(reply: FastifyReply, statusCode: number, page: string): FastifyReply {
-  return reply.code(statusCode).type('text/html; charset=utf-8').send(page);
-}
-
-/** Runs `work`; a client error (AppError) is rendered by `renderError` instead of the JSON envelope. */
-async function orRenderError(
-  reply: FastifyReply,
-  work: () => Promise<FastifyReply>,
-  renderError: (error: AppError) => string,
-): Promise<FastifyReply> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return sendPage(reply.headers(error.headers), error.statusCode, renderError(error));
-  }
-}
-
-function formValues(body: unknown): Record<string, string | undefined> {
-  return typeof body === 'object' && body !== null ? (body as Record<string, string | undefined>) : {};
-}
 
 function catalogFilters(query: Record<string, unknown>): CatalogFilters {
   const text = (field: string) => (typeof query[field] === 'string' ? (query[field] as string) : undefined);
@@ -60,8 +44,10 @@ export function renderNotFoundPage(_request: FastifyRequest, reply: FastifyReply
   return sendPage(reply, 404, notFoundPage(undefined, 'Page not found'));
 }
 
-/** The server-rendered pages (docs/API.md, "Web pages"). */
-export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, config }: ShopContext): void {
+/** The server-rendered pages (docs/API.md, "Web pages" and "Web pages added"). */
+export function registerWebRoutes(app: FastifyInstance, context: ShopContext): void {
+  const { pool, auth, sessions, config } = context;
+
   app.get('/', (_request, reply) => reply.redirect('/products'));
 
   app.get('/products', async (request, reply) => {
@@ -78,7 +64,7 @@ export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, 
         });
         return sendPage(reply, 200, catalogPage({ ...view, result }));
       },
-      (error) => catalogPage({ ...view, errors: alertMessages(error) }),
+      (error) => catalogPage({ ...view, errors: alertMessages(error, FIELD_LABELS) }),
     );
   });
 
@@ -86,8 +72,23 @@ export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, 
     const user = await sessionUser(request, auth);
     return orRenderError(
       reply,
-      async () => sendPage(reply, 200, productPage(user, await getProduct(pool, request.params.id))),
+      async () => sendPage(reply, 200, await renderProductPage(pool, user, request.params.id)),
       () => notFoundPage(user, 'Product not found'),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/products/:id/reviews', async (request, reply) => {
+    const user = await sessionUser(request, auth);
+    if (!user) return reply.redirect('/login', 303);
+    const form = formValues(request.body);
+    const productId = request.params.id;
+    return orRenderError(
+      reply,
+      async () => {
+        await createReview(pool, user, productId, parseReview({ rating: formInteger(form.rating), comment: form.comment }));
+        return reply.redirect(`/products/${productId}`, 303);
+      },
+      (error) => renderProductPage(pool, user, productId, { errors: alertMessages(error, FIELD_LABELS), form }),
     );
   });
 
@@ -104,7 +105,7 @@ export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, 
         startSession(reply, auth.tokens.issue(user, 'access'), config.accessTokenTtlSeconds);
         return reply.redirect('/account', 303);
       },
-      (error) => registerPage({ name: form.name, email: form.email, errors: alertMessages(error) }),
+      (error) => registerPage({ name: form.name, email: form.email, errors: alertMessages(error, FIELD_LABELS) }),
     );
   });
 
@@ -121,7 +122,7 @@ export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, 
         startSession(reply, tokens.accessToken, config.accessTokenTtlSeconds);
         return reply.redirect('/account', 303);
       },
-      (error) => loginPage({ email: form.email, errors: alertMessages(error) }),
+      (error) => loginPage({ email: form.email, errors: alertMessages(error, FIELD_LABELS) }),
     );
   });
 
@@ -135,4 +136,7 @@ export function registerWebRoutes(app: FastifyInstance, { pool, auth, sessions, 
     endSession(reply);
     return reply.redirect('/login', 303);
   });
+
+  registerShopRoutes(app, context);
+  registerAdminRoutes(app, context);
 }

@@ -1,0 +1,126 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import {
+  contractChecker,
+  deadLetterTopic,
+  EVENT_TYPES,
+  topicName,
+  type ContractCheck,
+  type EventEnvelope,
+  type EventPayloads,
+  type EventType,
+} from '../events';
+import { StartupError } from '../startup';
+
+/** What a consumer does with each valid event of a type; a throw leaves the message uncommitted, so it is retried. */
+export type EventHandlers = { [T in EventType]?: (event: EventEnvelope<EventPayloads[T]>) => Promise<void> };
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  /** Publishes the dead letters. */
+  producer: Producer;
+  log: FastifyBaseLogger;
+  topicPrefix: string;
+  /** The consumer group without TOPIC_PREFIX, e.g. `shop-notifications`. */
+  group: string;
+  handlers: EventHandlers;
+  joinTimeoutMs: number;
+}
+
+/** One checker per contract, compiled once: the same schema files the suite validates with. */
+const checkers = new Map(EVENT_TYPES.map((type) => [type, contractChecker(type)] as const));
+
+function check(type: EventType, value: Buffer | null): ContractCheck<unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value?.toString('utf8') ?? '');
+  } catch (error) {
+    return { valid: false, problems: `the value is not JSON: ${(error as Error).message}` };
+  }
+  return checkers.get(type)!(parsed);
+}
+
+/**
+ * A message that is not JSON or fails its contract goes to `<topic>.dlq` with what was wrong and who rejected it;
+ * once that is acknowledged the message counts as handled and the consumer carries on.
+ */
+async function deadLetter(
+  options: EventConsumerOptions,
+  groupId: string,
+  rejected: { topic: string; partition: number; message: KafkaMessage; error: string },
+): Promise<void> {
+  const { topic, partition, message, error } = rejected;
+  const letter = {
+    originalTopic: topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value?.toString('utf8') ?? '',
+    error,
+    consumer: groupId,
+    failedAt: new Date().toISOString(),
+  };
+  await options.producer.send({
+    topic: deadLetterTopic(topic),
+    messages: [{ key: message.key, value: JSON.stringify(letter) }],
+  });
+  options.log.warn({ topic, partition, offset: message.offset, consumer: groupId, error }, 'dead-lettered an invalid message');
+}
+
+/** Resolves on the consumer's first group join; never rejects, so it can be set up before the consumer starts. */
+function firstGroupJoin(consumer: Consumer): Promise<void> {
+  return new Promise((resolve) => {
+    const removeListener = consumer.on(consumer.events.GROUP_JOIN, () => {
+      removeListener();
+      resolve();
+    });
+  });
+}
+
+async function withinTimeout(promise: Promise<void>, timeoutMs: number, failure: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StartupError(failure)), timeoutMs);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts a consumer group (from the earliest offset) on the topics of its handlers and resolves once it has
+ * joined the group. Every message is checked against its contract before its handler sees it.
+ */
+export async function startEventConsumer(options: EventConsumerOptions): Promise<Consumer> {
+  const groupId = `${options.topicPrefix}${options.group}`;
+  const types = Object.keys(options.handlers) as EventType[];
+  const typeOfTopic = new Map(types.map((type) => [topicName(options.topicPrefix, type), type]));
+
+  const consumer = options.kafka.consumer({ groupId, maxWaitTimeInMs: 500 });
+  const joined = firstGroupJoin(consumer);
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...typeOfTopic.keys()], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const type = typeOfTopic.get(topic)!;
+        const result = check(type, message.value);
+        if (!result.valid) return deadLetter(options, groupId, { topic, partition, message, error: result.problems });
+        const handle = options.handlers[type] as (event: EventEnvelope<unknown>) => Promise<void>;
+        try {
+          await handle(result.event);
+        } catch (error) {
+          options.log.error({ err: error, consumer: groupId, eventId: result.event.eventId }, 'event handling failed; it will be retried');
+          throw error;
+        }
+      },
+    });
+    await withinTimeout(joined, options.joinTimeoutMs, `the ${groupId} consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`);
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+  return consumer;
+}

@@ -1,0 +1,94 @@
+import type { OrderPaidPayload, OrderPaymentFailedPayload, OrderShippedPayload, UserRegisteredPayload } from '../events';
+import { formatCents, toCents } from '../money';
+import type { Order } from '../services/orders';
+import { html } from '../web/html';
+
+/** A mail's subject and its text and HTML parts. */
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const dollars = (amount: number): string => formatCents(toCents(amount));
+
+export function welcomeMail(payload: UserRegisteredPayload, publicUrl: string): MailContent {
+  const catalogUrl = `${publicUrl}/products`;
+  return {
+    subject: `Welcome to Event Shop, ${payload.name}`,
+    text: `Hi ${payload.name},\n\nYour Event Shop account for ${payload.email} is ready.\nBrowse the catalog: ${catalogUrl}\n\nEvent Shop\n`,
+    html: html`<p>Hi ${payload.name},</p>
+<p>Your Event Shop account for ${payload.email} is ready.</p>
+<p><a href="${catalogUrl}">Browse the catalog</a></p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+/** The confirmation once the payment is in: the order id, each item and the amounts. */
+export function orderConfirmationMail(
+  customer: { name: string },
+  order: Order,
+  payment: OrderPaidPayload,
+  publicUrl: string,
+): MailContent {
+  const orderUrl = `${publicUrl}/orders/${order.id}`;
+  const items = order.items.map(
+    (item) => `${item.quantity} × ${item.name} at ${dollars(item.unitPrice)} = ${dollars(item.lineTotal)}`,
+  );
+  const amounts: [string, string][] = [
+    ['Subtotal', dollars(order.subtotal)],
+    ...(order.discountTotal > 0 ? [[`Discount (${order.discountCode})`, `-${dollars(order.discountTotal)}`] as [string, string]] : []),
+    ['Shipping', dollars(order.shippingCost)],
+    ['Total', dollars(order.total)],
+  ];
+  return {
+    subject: `Order ${order.id} confirmed`,
+    text: [
+      `Hi ${customer.name},`,
+      '',
+      `Thank you for your order ${order.id}. We have received your payment of ${dollars(payment.amount)}.`,
+      '',
+      'Items:',
+      ...items.map((item) => `- ${item}`),
+      '',
+      ...amounts.map(([label, value]) => `${label}: ${value}`),
+      '',
+      `Your order: ${orderUrl}`,
+      '',
+      'Event Shop',
+      '',
+    ].join('\n'),
+    html: html`<p>Hi ${customer.name},</p>
+<p>Thank you for your order ${order.id}. We have received your payment of ${dollars(payment.amount)}.</p>
+<ul>${items.map((item) => html`<li>${item}</li>`)}</ul>
+<p>${amounts.map(([label, value]) => html`${label}: ${value}<br>`)}</p>
+<p><a href="${orderUrl}">Your order</a></p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+export function orderShippedMail(customer: { name: string }, shipment: OrderShippedPayload, publicUrl: string): MailContent {
+  const orderUrl = `${publicUrl}/orders/${shipment.orderId}`;
+  return {
+    subject: `Your order ${shipment.orderId} has shipped`,
+    text: `Hi ${customer.name},\n\nYour order ${shipment.orderId} is on its way.\nCarrier: ${shipment.carrier}\nTracking number: ${shipment.trackingNumber}\n\nYour order: ${orderUrl}\n\nEvent Shop\n`,
+    html: html`<p>Hi ${customer.name},</p>
+<p>Your order ${shipment.orderId} is on its way.</p>
+<p>Carrier: ${shipment.carrier}<br>Tracking number: ${shipment.trackingNumber}</p>
+<p><a href="${orderUrl}">Your order</a></p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+export function paymentFailedMail(customer: { name: string }, failure: OrderPaymentFailedPayload, publicUrl: string): MailContent {
+  const catalogUrl = `${publicUrl}/products`;
+  return {
+    subject: `Payment failed for order ${failure.orderId}`,
+    text: `Hi ${customer.name},\n\nThe payment for your order ${failure.orderId} failed: ${failure.reason}\nThe order has been cancelled and nothing was charged.\nYou are welcome to order again: ${catalogUrl}\n\nEvent Shop\n`,
+    html: html`<p>Hi ${customer.name},</p>
+<p>The payment for your order ${failure.orderId} failed: ${failure.reason}</p>
+<p>The order has been cancelled and nothing was charged.</p>
+<p><a href="${catalogUrl}">Order again</a></p>
+<p>Event Shop</p>`.value,
+  };
+}

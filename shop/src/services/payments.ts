@@ -1,0 +1,116 @@
+import Stripe from 'stripe';
+import type { StripeSettings } from '../config';
+import type { Origin } from '../context';
+import {
+  AppError,
+  cardDeclined,
+  invalidJson,
+  invalidSignature,
+  paymentFailed,
+  paymentProviderUnavailable,
+  validationError,
+  webhookExpired,
+} from '../errors';
+
+export type ChargeResult =
+  | { ok: true; intentId: string; status: 'succeeded' | 'processing' }
+  | { ok: false; error: AppError };
+
+export type PaymentEvent = Stripe.Event;
+
+/** The official SDK, pointed at the provider the settings name (Stripe itself when host, port and protocol are unset). */
+export function createStripeClient(settings: StripeSettings): Stripe {
+  return new Stripe(settings.secretKey, {
+    host: settings.host,
+    port: settings.port,
+    protocol: settings.protocol,
+    timeout: settings.timeoutMs,
+    maxNetworkRetries: settings.maxNetworkRetries,
+  });
+}
+
+/** The payment provider, reached only through the `stripe` SDK, so the shop could run against Stripe's test mode. */
+export class Payments {
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly webhookSecret: string,
+    private readonly webhookToleranceSeconds: number,
+  ) {}
+
+  /**
+   * Creates and confirms a PaymentIntent for the order. The idempotency key is the order's, so the SDK's own
+   * retries (and any retry of this call) charge once. Declines and an unreachable provider are results, not
+   * exceptions, because the caller must compensate for every one of them.
+   */
+  async charge(
+    order: { orderId: string; amountCents: number; paymentMethod: string },
+    origin: Origin,
+  ): Promise<ChargeResult> {
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: order.amountCents,
+          currency: 'usd',
+          payment_method: order.paymentMethod,
+          confirm: true,
+          metadata: { orderId: order.orderId },
+          description: `Event Shop order ${order.orderId}`,
+        },
+        { idempotencyKey: `order-${order.orderId}` },
+      );
+      const status = intent.status as string;
+      if (status === 'succeeded' || status === 'processing') return { ok: true, intentId: intent.id, status };
+      // E.g. requires_action (3-D Secure): the shop has no way to let the customer authenticate.
+      return { ok: false, error: cardDeclined(`The payment could not be completed (status ${intent.status})`) };
+    } catch (error) {
+      return { ok: false, error: chargeError(error, order.orderId, origin) };
+    }
+  }
+
+  /** Refunds the whole payment; the key makes a retried cancel refund once. */
+  async refund(intentId: string, orderId: string, origin: Origin): Promise<void> {
+    try {
+      await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${orderId}` });
+    } catch (error) {
+      origin.log.warn({ err: error, orderId }, 'refund failed');
+      throw paymentProviderUnavailable();
+    }
+  }
+
+  /** The event, verified with the SDK's own verifier against the raw body; INVALID_SIGNATURE or WEBHOOK_EXPIRED otherwise. */
+  verifyWebhook(rawBody: Buffer, signature: string | string[] | undefined): PaymentEvent {
+    if (typeof signature !== 'string' || signature === '') throw invalidSignature();
+    try {
+      return this.stripe.webhooks.constructEvent(rawBody, signature, this.webhookSecret, this.webhookToleranceSeconds);
+    } catch (error) {
+      // constructEvent parses the body once the signature holds: a signed body that is not JSON.
+      if (error instanceof SyntaxError) throw invalidJson();
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
+      // The SDK checks the signature before the age; one that verifies with the age check off (tolerance 0) was only too old.
+      if (this.verifiesIgnoringAge(rawBody, signature)) throw webhookExpired(this.webhookToleranceSeconds);
+      throw invalidSignature();
+    }
+  }
+
+  private verifiesIgnoringAge(rawBody: Buffer, signature: string): boolean {
+    try {
+      this.stripe.webhooks.constructEvent(rawBody, signature, this.webhookSecret, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A failed charge as the shop answers it. */
+function chargeError(error: unknown, orderId: string, origin: Origin): AppError {
+  if (error instanceof Stripe.errors.StripeCardError) {
+    return error.decline_code === 'insufficient_funds' ? paymentFailed(error.message) : cardDeclined(error.message);
+  }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param === 'payment_method') {
+    return validationError([{ field: 'paymentMethod', message: 'must be a payment method the provider knows' }]);
+  }
+  // Timeouts, connection errors and 5xx (after the SDK's retries), but also a rejected key: nothing was charged.
+  origin.log.warn({ err: error, orderId }, 'payment provider unavailable');
+  return paymentProviderUnavailable();
+}
