@@ -16,6 +16,8 @@ export interface WebhookPlan {
   duplicate: boolean;
   outOfOrder: boolean;
   delayMs: number;
+  /** Never deliver: for a test that sends the provider's webhooks itself. */
+  hold: boolean;
 }
 
 export interface TestPaymentMethod {
@@ -54,7 +56,7 @@ export function declineFor(declineCode: string): Decline {
   return { declineCode, ...(DECLINES[declineCode] ?? { code: 'card_declined', message: DECLINED }) };
 }
 
-const NO_WEBHOOK_CHANGES: WebhookPlan = { duplicate: false, outOfOrder: false, delayMs: 0 };
+const NO_WEBHOOK_CHANGES: WebhookPlan = { duplicate: false, outOfOrder: false, delayMs: 0, hold: false };
 
 function builtIn(id: string, behavior: Behavior): TestPaymentMethod {
   return { id, behavior, webhooks: NO_WEBHOOK_CHANGES, failuresLeft: 0, created: 0 };
@@ -157,9 +159,9 @@ function parseBehavior(value: unknown): Behavior {
 
 function parseWebhookPlan(value: unknown): WebhookPlan {
   if (value === undefined || value === null) return NO_WEBHOOK_CHANGES;
-  const fields = asObject(value, 'webhooks', 'webhooks must be an object { duplicate?, outOfOrder?, delayMs? }');
+  const fields = asObject(value, 'webhooks', 'webhooks must be an object { duplicate?, outOfOrder?, delayMs?, hold? }');
   for (const name of Object.keys(fields)) {
-    if (!['duplicate', 'outOfOrder', 'delayMs'].includes(name)) throw invalidParam(`webhooks.${name}`, `Unknown field webhooks.${name}`);
+    if (!['duplicate', 'outOfOrder', 'delayMs', 'hold'].includes(name)) throw invalidParam(`webhooks.${name}`, `Unknown field webhooks.${name}`);
   }
   const flag = (name: string): boolean => {
     const field = fields[name] ?? false;
@@ -169,6 +171,7 @@ function parseWebhookPlan(value: unknown): WebhookPlan {
   return {
     duplicate: flag('duplicate'),
     outOfOrder: flag('outOfOrder'),
+    hold: flag('hold'),
     delayMs: fields.delayMs === undefined ? 0 : integerField(fields, 'delayMs', 'webhooks.delayMs', 0, MAX_LATENCY_MS),
   };
 }

@@ -45,7 +45,7 @@ export class WebhookDispatcher {
 
   /** Schedules the delivery of one payment's events; `log` gets every attempt. */
   deliver(account: Account, events: StripeEvent[], plan: WebhookPlan, log: DeliveryAttempt[]): void {
-    if (events.length === 0) return;
+    if (events.length === 0 || plan.hold) return;
     this.lifecycle.spawn(`webhook delivery of ${events.map((event) => event.id).join(', ')}`, async () => {
       await this.lifecycle.wait(this.settings.dispatchDelayMs + plan.delayMs);
       const ordered = plan.outOfOrder ? [...events].reverse() : events;
