@@ -4,3 +4,7 @@ export { ProductPage } from './product-page';
 export { RegisterPage } from './register-page';
 export { LoginPage } from './login-page';
 export { AccountPage } from './account-page';
+export { CartPage, type CartAmount } from './cart-page';
+export { CheckoutPage, type PaymentOption } from './checkout-page';
+export { OrderPage, OrdersPage, STATUS_TEXT, type StatusText } from './order-page';
+export { AdminOrdersPage } from './admin-orders-page';
