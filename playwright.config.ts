@@ -33,11 +33,11 @@ export default defineConfig({
   projects: [
     {
       name: 'api',
-      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts'],
+      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts'],
     },
     {
       name: 'browser',
-      testMatch: ['web/**/*.spec.ts', 'journeys/**/*.spec.ts'],
+      testMatch: ['web/**/*.spec.ts', 'journeys/**/*-browser.spec.ts'],
       use: {
         browserName: 'chromium',
         viewport: { width: 1280, height: 800 },
