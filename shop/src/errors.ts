@@ -47,8 +47,8 @@ export const cardDeclined = (providerMessage: string) =>
   new AppError(400, 'CARD_DECLINED', 'The card was declined', [{ field: 'paymentMethod', message: providerMessage }]);
 export const paymentFailed = (providerMessage: string) =>
   new AppError(402, 'PAYMENT_FAILED', `The payment failed: ${providerMessage}`);
-export const paymentProviderUnavailable = () =>
-  new AppError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider did not answer; nothing was charged');
+export const paymentProviderUnavailable = (outcome = 'nothing was charged') =>
+  new AppError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider did not answer; ${outcome}`);
 export const orderNotFound = () => new AppError(404, 'ORDER_NOT_FOUND', 'Order not found');
 export const invalidStatusTransition = (from: string, to: string) =>
   new AppError(400, 'INVALID_STATUS_TRANSITION', `The order cannot go from ${from} to ${to}`, [

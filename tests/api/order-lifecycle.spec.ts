@@ -52,7 +52,7 @@ test.describe('order lifecycle', () => {
     const response = await adminApi.cancelOrder(order.id);
 
     await expect(response).toHaveStatus(200);
-    expect(((await response.json()) as Order).status).toBe('cancelled');
+    expect((await response.json()) as Order).toMatchObject({ status: 'cancelled', refundedAt: expect.any(String) });
     expect(await checkout.stock(products[0])).toBe(3);
     const event = await events.waitFor<OrderCancelledPayload>('orders.cancelled', { orderId: order.id });
     expect(event.envelope.payload).toMatchObject({ refunded: true, sequence: 3 });

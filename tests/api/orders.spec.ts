@@ -28,6 +28,7 @@ test.describe('placing an order', () => {
       deliveredAt: null,
       cancelledAt: null,
       cancelReason: null,
+      refundedAt: null,
     });
     expect(order.items).toEqual(
       expect.arrayContaining([

@@ -12,7 +12,7 @@ export function registerWebhookRoutes(app: FastifyInstance, { pool, payments }: 
     scope.post('/api/webhooks/payments', async (request) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const event = payments.verifyWebhook(rawBody, request.headers['stripe-signature']);
-      const { duplicate } = await handlePaymentEvent(pool, event, request);
+      const { duplicate } = await handlePaymentEvent(pool, payments, event, request);
       return duplicate ? { received: true, duplicate: true } : { received: true };
     });
   });

@@ -33,6 +33,7 @@ export interface Order {
   deliveredAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
+  refundedAt: string | null;
 }
 
 export interface OrderRow {
@@ -56,6 +57,7 @@ export interface OrderRow {
   delivered_at: Date | null;
   cancelled_at: Date | null;
   cancel_reason: string | null;
+  refunded_at: Date | null;
 }
 
 interface ItemRow {
@@ -97,6 +99,7 @@ function toOrder(row: OrderRow, items: ItemRow[]): Order {
     deliveredAt: iso(row.delivered_at),
     cancelledAt: iso(row.cancelled_at),
     cancelReason: row.cancel_reason,
+    refundedAt: iso(row.refunded_at),
   };
 }
 
@@ -227,7 +230,8 @@ export class OrderActions {
       const reason = user.role === 'admin' ? 'admin_request' : 'customer_request';
       await client.query(
         `UPDATE orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $2,
-                payment_status = CASE WHEN $3 THEN 'refunded' ELSE payment_status END
+                payment_status = CASE WHEN $3 THEN 'refunded' ELSE payment_status END,
+                refunded_at = CASE WHEN $3 THEN now() END
           WHERE id = $1`,
         [row.id, reason, refunded],
       );

@@ -4,7 +4,7 @@ import { withTransaction } from '../db';
 import { isUuid } from '../validation';
 import { appendOrderEvent } from './orderEvents';
 import { findOrderRow, releaseStock, type OrderRow } from './orders';
-import type { PaymentEvent } from './payments';
+import type { PaymentEvent, Payments } from './payments';
 
 /** The PaymentIntent of a payment_intent.* event, read defensively: a signed event may still lack fields. */
 interface IntentFields {
@@ -55,11 +55,41 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
- * Records the event by its id and applies it, in one transaction: a redelivered event finds its row and changes
- * nothing (two deliveries at once: the second waits on the first's insert, then finds it). An event for an order
- * that is not pending_payment (already paid, cancelled, compensated away) is recorded and ignored.
+ * A payment that succeeded although the shop will fulfil no order for it: the order was cancelled while the payment
+ * went through, or was compensated away (or never existed) after the provider charged anyway. Its money goes back.
+ * A cancelled order refunded already (by an admin's cancel, or an earlier event) needs nothing more.
  */
-export async function handlePaymentEvent(pool: Pool, event: PaymentEvent, origin: Origin): Promise<{ duplicate: boolean }> {
+function isUnwantedPayment(type: string, intent: IntentFields, order: OrderRow | undefined): intent is IntentFields & { id: string } {
+  if (type !== 'payment_intent.succeeded' || typeof intent.id !== 'string') return false;
+  if (order === undefined) return typeof intent.metadata?.orderId === 'string';
+  return order.status === 'cancelled' && order.refunded_at === null;
+}
+
+/** Refunds the whole payment and notes it on the cancelled order; an unreachable provider throws, rolling it all back. */
+async function refundUnwantedPayment(
+  client: PoolClient,
+  payments: Payments,
+  intentId: string,
+  order: OrderRow | undefined,
+  origin: Origin,
+): Promise<void> {
+  if (!(await payments.refundIntent(intentId, origin))) return;
+  origin.log.info({ intentId, orderId: order?.id ?? null, status: order?.status ?? null }, 'unwanted payment refunded');
+  if (order) await client.query(`UPDATE orders SET refunded_at = now(), payment_status = 'refunded' WHERE id = $1`, [order.id]);
+}
+
+/**
+ * Records the event by its id and applies it, in one transaction: a redelivered event finds its row and changes
+ * nothing (two deliveries at once: the second waits on the first's insert, then finds it). A success for a cancelled
+ * or missing order is refunded; any other event for an order that is not pending_payment (already paid, say) is
+ * recorded and ignored.
+ */
+export async function handlePaymentEvent(
+  pool: Pool,
+  payments: Payments,
+  event: PaymentEvent,
+  origin: Origin,
+): Promise<{ duplicate: boolean }> {
   return withTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
       'INSERT INTO webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
@@ -73,11 +103,14 @@ export async function handlePaymentEvent(pool: Pool, event: PaymentEvent, origin
     const orderId = intent.metadata?.orderId;
     // Waits while the order's placement still has it locked, so the webhook sees the saga's outcome.
     const order = typeof orderId === 'string' && isUuid(orderId) ? await findOrderRow(client, orderId, { lock: true }) : undefined;
-    if (order?.status !== 'pending_payment') {
+    if (order?.status === 'pending_payment') {
+      await handler(client, order, intent, origin.id);
+    } else if (isUnwantedPayment(event.type, intent, order)) {
+      // Inside the transaction: if the refund fails, the event stays unrecorded and the provider's retry refunds.
+      await refundUnwantedPayment(client, payments, intent.id, order, origin);
+    } else {
       origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
-      return { duplicate: false };
     }
-    await handler(client, order, intent, origin.id);
     return { duplicate: false };
   });
 }

@@ -73,7 +73,26 @@ export class Payments {
       await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${orderId}` });
     } catch (error) {
       origin.log.warn({ err: error, orderId }, 'refund failed');
-      throw paymentProviderUnavailable();
+      throw paymentProviderUnavailable('nothing was refunded');
+    }
+  }
+
+  /**
+   * Refunds a whole payment by its intent, keyed by the intent so a redelivered webhook refunds once. False when
+   * there is nothing to give back: the provider knows no such intent, or it is not (or no longer) refundable.
+   * Anything else (unreachable, 5xx after the SDK's retries) is PAYMENT_PROVIDER_UNAVAILABLE.
+   */
+  async refundIntent(intentId: string, origin: Origin): Promise<boolean> {
+    try {
+      await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${intentId}` });
+      return true;
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && NOTHING_TO_REFUND.has(error.code ?? '')) {
+        origin.log.warn({ err: error, intentId }, 'nothing to refund');
+        return false;
+      }
+      origin.log.warn({ err: error, intentId }, 'refund failed');
+      throw paymentProviderUnavailable('nothing was refunded');
     }
   }
 
@@ -101,6 +120,9 @@ export class Payments {
     }
   }
 }
+
+/** Stripe's error codes for a refund of an intent that does not exist, did not succeed, or was refunded already. */
+const NOTHING_TO_REFUND = new Set(['resource_missing', 'charge_not_refundable', 'charge_already_refunded']);
 
 /** A failed charge as the shop answers it. */
 function chargeError(error: unknown, orderId: string, origin: Origin): AppError {
