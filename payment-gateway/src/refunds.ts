@@ -1,7 +1,7 @@
 import type { ApiCall, JsonAnswer } from './api-call';
 import { newId, unixSeconds } from './ids';
 import { optionalInteger, optionalMetadata, optionalString, rejectUnknownParams, requiredString } from './params';
-import { invalidParam, invalidRequest, resourceMissing } from './stripe-errors';
+import { invalidParam, invalidRequest, resourceMissing, temporarilyUnavailable } from './stripe-errors';
 
 export interface Refund {
   id: string;
@@ -24,7 +24,10 @@ function dollars(cents: number, currency: string): string {
   return `${(cents / 100).toFixed(2)} ${currency}`;
 }
 
-/** POST /v1/refunds: refunds a succeeded PaymentIntent, in full or in part; a refund succeeds at once. */
+/**
+ * POST /v1/refunds: refunds a succeeded PaymentIntent, in full or in part; a refund succeeds at once, unless the
+ * intent's payment method was programmed with `refunds.failures` still left: then a 503 before anything is done.
+ */
 export function createRefund(call: ApiCall): JsonAnswer {
   const { params, ledger } = call;
   if (params.charge !== undefined) throw invalidParam('charge', 'This gateway refunds by payment_intent only; pass payment_intent instead of charge.');
@@ -37,6 +40,7 @@ export function createRefund(call: ApiCall): JsonAnswer {
   const reason = optionalString(params, 'reason') ?? null;
   if (reason !== null && !REASONS.includes(reason)) throw invalidParam('reason', `Invalid reason: must be one of ${REASONS.join(', ')}`);
   const metadata = optionalMetadata(params) ?? {};
+  if (intent.payment_method) failIfProgrammed(call, intent.payment_method);
 
   if (intent.status !== 'succeeded') {
     throw invalidRequest('charge_not_refundable', `This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, 'payment_intent');
@@ -67,6 +71,15 @@ export function createRefund(call: ApiCall): JsonAnswer {
   ledger.refunds.set(refund.id, refund);
   intent.amount_refunded += refundAmount;
   return { status: 200, body: refund };
+}
+
+/** A programmed refund failure: Stripe's 503 (not saved under the idempotency key, so the SDK's retry runs for real). */
+function failIfProgrammed(call: ApiCall, paymentMethodId: string): void {
+  if (!call.ledger.methods.exists(paymentMethodId)) return;
+  const method = call.ledger.methods.resolve(paymentMethodId);
+  if (method.refundFailuresLeft <= 0) return;
+  method.refundFailuresLeft -= 1;
+  throw temporarilyUnavailable();
 }
 
 /** GET /v1/refunds/:id */

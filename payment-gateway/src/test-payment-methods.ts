@@ -20,12 +20,21 @@ export interface WebhookPlan {
   hold: boolean;
 }
 
+/** What refunds of the method's intents do. */
+export interface RefundPlan {
+  /** How many refund calls answer 503 before refunds work. */
+  failures: number;
+}
+
 export interface TestPaymentMethod {
   id: string;
   behavior: Behavior;
   webhooks: WebhookPlan;
+  refunds: RefundPlan;
   /** fail_then_succeed: how many payment attempts still answer 503. */
   failuresLeft: number;
+  /** refunds.failures: how many refund calls still answer 503. */
+  refundFailuresLeft: number;
   created: number;
 }
 
@@ -57,9 +66,10 @@ export function declineFor(declineCode: string): Decline {
 }
 
 const NO_WEBHOOK_CHANGES: WebhookPlan = { duplicate: false, outOfOrder: false, delayMs: 0, hold: false };
+const REFUNDS_WORK: RefundPlan = { failures: 0 };
 
 function builtIn(id: string, behavior: Behavior): TestPaymentMethod {
-  return { id, behavior, webhooks: NO_WEBHOOK_CHANGES, failuresLeft: 0, created: 0 };
+  return { id, behavior, webhooks: NO_WEBHOOK_CHANGES, refunds: REFUNDS_WORK, failuresLeft: 0, refundFailuresLeft: 0, created: 0 };
 }
 
 /** Stripe's test payment methods that every account can use, like in Stripe's test mode. */
@@ -96,13 +106,16 @@ export class PaymentMethods {
 
   /** POST /_test/payment_methods: validates the JSON body and registers the method. */
   program(body: unknown): TestPaymentMethod {
-    const fields = asObject(body, 'body', 'The body must be a JSON object { behavior, webhooks? }');
+    const fields = asObject(body, 'body', 'The body must be a JSON object { behavior, webhooks?, refunds? }');
     const behavior = parseBehavior(fields.behavior);
+    const refunds = parseRefundPlan(fields.refunds);
     const method: TestPaymentMethod = {
       id: newId('pm_test'),
       behavior,
       webhooks: parseWebhookPlan(fields.webhooks),
+      refunds,
       failuresLeft: behavior.type === 'fail_then_succeed' ? behavior.failures : 0,
+      refundFailuresLeft: refunds.failures,
       created: unixSeconds(),
     };
     this.programmed.set(method.id, method);
@@ -112,7 +125,16 @@ export class PaymentMethods {
 
 /** The public view of a method, as POST /_test/payment_methods answers it. */
 export function describeMethod(method: TestPaymentMethod): Record<string, unknown> {
-  return { id: method.id, object: 'payment_method', type: 'card', behavior: method.behavior, webhooks: method.webhooks, created: method.created, livemode: false };
+  return {
+    id: method.id,
+    object: 'payment_method',
+    type: 'card',
+    behavior: method.behavior,
+    webhooks: method.webhooks,
+    refunds: method.refunds,
+    created: method.created,
+    livemode: false,
+  };
 }
 
 function asObject(value: unknown, param: string, message: string): Record<string, unknown> {
@@ -174,4 +196,13 @@ function parseWebhookPlan(value: unknown): WebhookPlan {
     hold: flag('hold'),
     delayMs: fields.delayMs === undefined ? 0 : integerField(fields, 'delayMs', 'webhooks.delayMs', 0, MAX_LATENCY_MS),
   };
+}
+
+function parseRefundPlan(value: unknown): RefundPlan {
+  if (value === undefined || value === null) return REFUNDS_WORK;
+  const fields = asObject(value, 'refunds', 'refunds must be an object { failures? }');
+  for (const name of Object.keys(fields)) {
+    if (name !== 'failures') throw invalidParam(`refunds.${name}`, `Unknown field refunds.${name}`);
+  }
+  return { failures: fields.failures === undefined ? 0 : integerField(fields, 'failures', 'refunds.failures', 0, 1000) };
 }

@@ -45,7 +45,8 @@ export class TestEndpoints {
     }
     if (method === 'POST' && path === '/_test/payment_methods') {
       const programmed = ledger.methods.program(await readJson(req));
-      console.log(`[gateway] ${account.id} programmed ${programmed.id}: ${JSON.stringify(programmed.behavior)}`);
+      const refunds = programmed.refunds.failures > 0 ? `, refunds ${JSON.stringify(programmed.refunds)}` : '';
+      console.log(`[gateway] ${account.id} programmed ${programmed.id}: ${JSON.stringify(programmed.behavior)}${refunds}`);
       return { status: 201, body: describeMethod(programmed) };
     }
     const calls = /^\/_test\/payment_methods\/([A-Za-z0-9_]+)\/calls$/.exec(path);
