@@ -277,8 +277,18 @@ export class OrderActions {
   }
 }
 
-/** A deleted user's orders: archived, with the user id moved to archived_user_id (call it in the deletion's transaction). */
+/**
+ * A deleted user's orders: archived, with the user id moved to archived_user_id (call it in the deletion's
+ * transaction). An unpaid order will never be paid by a deleted account, so its reservation goes back to stock;
+ * a payment that still succeeds for it is refunded by the webhook.
+ */
 export async function archiveOrdersOf(client: PoolClient, userId: string): Promise<void> {
+  // FOR UPDATE waits for a placement still in flight, so its outcome is what gets archived.
+  const { rows: unpaid } = await client.query<{ id: string }>(
+    `SELECT id FROM orders WHERE user_id = $1 AND status = 'pending_payment' FOR UPDATE`,
+    [userId],
+  );
+  for (const { id } of unpaid) await releaseStock(client, id);
   await client.query(
     `UPDATE orders SET status = 'archived', archived_user_id = user_id, user_id = NULL WHERE user_id = $1`,
     [userId],

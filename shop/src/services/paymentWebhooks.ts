@@ -56,16 +56,19 @@ const HANDLERS: Record<string, Handler> = {
 
 /**
  * A payment that succeeded although the shop will fulfil no order for it: the order was cancelled while the payment
- * went through, or was compensated away (or never existed) after the provider charged anyway. Its money goes back.
- * A cancelled order refunded already (by an admin's cancel, or an earlier event) needs nothing more.
+ * went through, its customer's account was deleted while it was unpaid (archived), or it was compensated away (or
+ * never existed) after the provider charged anyway. Its money goes back. An order refunded already (by an admin's
+ * cancel, or an earlier event) needs nothing more. An archived order with paid_at set was paid before it was archived
+ * (paid_at is set only by the success webhook and never cleared), so that payment is the order's and is kept.
  */
 function isUnwantedPayment(type: string, intent: IntentFields, order: OrderRow | undefined): intent is IntentFields & { id: string } {
   if (type !== 'payment_intent.succeeded' || typeof intent.id !== 'string') return false;
   if (order === undefined) return typeof intent.metadata?.orderId === 'string';
-  return order.status === 'cancelled' && order.refunded_at === null;
+  if (order.refunded_at !== null) return false;
+  return order.status === 'cancelled' || (order.status === 'archived' && order.paid_at === null);
 }
 
-/** Refunds the whole payment and notes it on the cancelled order; an unreachable provider throws, rolling it all back. */
+/** Refunds the whole payment and notes it on the order; an unreachable provider throws, rolling it all back. */
 async function refundUnwantedPayment(
   client: PoolClient,
   payments: Payments,
@@ -81,8 +84,8 @@ async function refundUnwantedPayment(
 /**
  * Records the event by its id and applies it, in one transaction: a redelivered event finds its row and changes
  * nothing (two deliveries at once: the second waits on the first's insert, then finds it). A success for a cancelled
- * or missing order is refunded; any other event for an order that is not pending_payment (already paid, say) is
- * recorded and ignored.
+ * or missing order, or for an order archived unpaid, is refunded; any other event for an order that is not
+ * pending_payment (already paid, say) is recorded and ignored.
  */
 export async function handlePaymentEvent(
   pool: Pool,
