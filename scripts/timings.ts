@@ -12,31 +12,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-interface EventTiming {
-  topic: string;
-  key: string | null;
-  occurredAt: string | null;
-  receivedAt: string;
-  waitStartedAt: string;
-  resolvedAt: string;
-  actionToSeenMs: number | null;
-}
-
-interface MailTiming {
-  to: string;
-  subject: string;
-  deliveredAt: string;
-  waitStartedAt: string;
-  seenAt: string;
-}
-
-interface PaymentTiming {
-  orderId: string;
-  paymentMethod: string;
-  requestedAt: string;
-  acceptedAt: string;
-}
+import type { EventTiming } from '../fixtures/events';
+import type { MailTiming, PaymentTiming } from '../fixtures/timings';
 
 interface TestTimings {
   test: string;

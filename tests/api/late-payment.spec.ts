@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectError, cents, env, type Order } from '../../fixtures';
+import { test, expect, expectError, cents, env, type Checkout, type Customer, type Order, type Payments, type RefundBehavior } from '../../fixtures';
 
 /**
  * A payment the provider reports as succeeded when the shop has no order left to fulfil for it: the
@@ -7,6 +7,23 @@ import { test, expect, expectError, cents, env, type Order } from '../../fixture
  * paid, or the order never existed. The provider's webhooks of these orders are held back, so each
  * test is the only sender of them.
  */
+/**
+ * The customer's cart ordered and charged with a payment method whose provider webhooks are held back,
+ * so the test alone sends them; the order names the intent the gateway charged.
+ */
+async function placeWithHeldWebhooks(
+  { customer, checkout, payments }: { customer: Customer; checkout: Checkout; payments: Payments },
+  lines: Parameters<Checkout['cartReadyToOrder']>[1],
+  refunds?: RefundBehavior,
+): Promise<{ placed: Order; intentId: string; paymentMethod: string }> {
+  await checkout.cartReadyToOrder(customer, lines);
+  const paymentMethod = await payments.succeedingWithoutWebhooks(refunds);
+  const placed = await checkout.placeOrder(customer, { paymentMethod });
+  const intentId = placed.payment?.intentId ?? '';
+  expect(intentId, 'the gateway charged and the order names its intent').toMatch(/^pi_/);
+  return { placed, intentId, paymentMethod };
+}
+
 test.describe('a payment that succeeds too late', () => {
   test('a pending order the customer cancelled is paid after all: refunded in full, still cancelled with refundedAt, no orders.paid', async ({
     customer,
@@ -18,11 +35,7 @@ test.describe('a payment that succeeds too late', () => {
     db,
   }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 18.5, stock: 4 }));
-    await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 3 }]);
-    const paymentMethod = await payments.succeedingWithoutWebhooks();
-    const placed = await checkout.placeOrder(customer, { paymentMethod });
-    const intentId = placed.payment?.intentId ?? '';
-    expect(intentId, 'the gateway charged and the order names its intent').toMatch(/^pi_/);
+    const { placed, intentId, paymentMethod } = await placeWithHeldWebhooks({ customer, checkout, payments }, [{ product: products[0], quantity: 3 }]);
 
     await test.step('the customer cancels the pending order: its stock is released, nothing is refunded yet', async () => {
       const response = await customer.api.cancelOrder(placed.id);
@@ -62,7 +75,7 @@ test.describe('a payment that succeeds too late', () => {
       const retried = (await webhooks.send(event)).response;
       expect(await retried.json()).toEqual({ received: true, duplicate: true });
       await expect((await webhooks.send(webhooks.succeeded(placed))).response).toHaveStatus(200);
-      const refunds = (await payments.calls(paymentMethod)).filter((call) => call.method === 'POST' && call.path === '/v1/refunds');
+      const refunds = await payments.refundCalls(paymentMethod);
       expect(refunds, JSON.stringify(refunds)).toEqual([expect.objectContaining({ idempotencyKey: `refund-${intentId}`, status: 200 })]);
       expect((await payments.paymentIntent(intentId)).amount_refunded).toBe(cents(placed.total));
       expect((await checkout.order(placed.id)).refundedAt).toBe(refunded.refundedAt);
@@ -80,11 +93,7 @@ test.describe('a payment that succeeds too late', () => {
     // One shop refund is 1 + STRIPE_MAX_NETWORK_RETRIES calls with the same key: failing that many makes it fail once.
     const callsPerRefund = env.stripeMaxNetworkRetries + 1;
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 24.4, stock: 3 }));
-    await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }]);
-    const paymentMethod = await payments.succeedingWithoutWebhooks({ failures: callsPerRefund });
-    const placed = await checkout.placeOrder(customer, { paymentMethod });
-    const intentId = placed.payment?.intentId ?? '';
-    expect(intentId, 'the gateway charged and the order names its intent').toMatch(/^pi_/);
+    const { placed, intentId, paymentMethod } = await placeWithHeldWebhooks({ customer, checkout, payments }, [{ product: products[0], quantity: 2 }], { failures: callsPerRefund });
 
     const cancelled = await test.step('the customer cancels the pending order', async () => {
       const response = await customer.api.cancelOrder(placed.id);
@@ -140,11 +149,7 @@ test.describe('a payment that succeeds too late', () => {
     db,
   }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 31.25, stock: 5 }));
-    await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }]);
-    const paymentMethod = await payments.succeedingWithoutWebhooks();
-    const placed = await checkout.placeOrder(customer, { paymentMethod });
-    const intentId = placed.payment?.intentId ?? '';
-    expect(intentId, 'the gateway charged and the order names its intent').toMatch(/^pi_/);
+    const { placed, intentId, paymentMethod } = await placeWithHeldWebhooks({ customer, checkout, payments }, [{ product: products[0], quantity: 2 }]);
 
     await test.step('the order reserved 2 of the 5 in stock', async () => {
       expect((await db.productById(products[0].id))?.stock).toBe(3);
@@ -207,10 +212,7 @@ test.describe('a payment that succeeds too late', () => {
     db,
   }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 12.75, stock: 5 }));
-    await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 1 }]);
-    const paymentMethod = await payments.succeedingWithoutWebhooks();
-    const placed = await checkout.placeOrder(customer, { paymentMethod });
-    const intentId = placed.payment?.intentId ?? '';
+    const { placed, intentId, paymentMethod } = await placeWithHeldWebhooks({ customer, checkout, payments }, [{ product: products[0], quantity: 1 }]);
 
     await test.step('the payment’s success event makes the order paid; then the customer deletes their account', async () => {
       await expect((await webhooks.send(webhooks.succeeded(placed))).response).toHaveStatus(200);
