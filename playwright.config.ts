@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { config as loadDotenv } from 'dotenv';
 import { resolveChromium } from './environment/browser';
+import { DEFAULT_WAIT_MS } from './fixtures/timeouts';
 
 loadDotenv({ quiet: true });
 
@@ -20,7 +21,7 @@ export default defineConfig({
   retries: 0,
   workers,
   timeout: 60_000,
-  expect: { timeout: 15_000 },
+  expect: { timeout: DEFAULT_WAIT_MS },
   globalSetup: './global-setup.ts',
   reporter: isCI
     ? [['blob'], ['list'], ['json', { outputFile: 'test-results/results.json' }]]

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { ShopPage } from './shop-page';
-import type { ShippingAddress } from '../fixtures/shop-client';
+import type { ShippingAddress } from '../fixtures/api/types';
 
 /** The amounts the cart shows, each named by its label. */
 export type CartAmount = 'Subtotal' | 'Discount' | 'Shipping' | 'Total';

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { DEFAULT_WAIT_MS } from '../fixtures/timeouts';
 import { ShopPage } from './shop-page';
 
 /** How `/orders/:id` shows each status (docs/API.md, "Web pages added"). */
@@ -49,7 +50,7 @@ export class OrderPage extends ShopPage {
    * Reloads until the status shows `text`: a webhook changes the order behind the page's back, and
    * the page does not refresh itself.
    */
-  async reloadUntilStatus(text: StatusText, timeout = 15_000): Promise<void> {
+  async reloadUntilStatus(text: StatusText, timeout = DEFAULT_WAIT_MS): Promise<void> {
     await expect(async () => {
       await this.page.reload();
       await expect(this.status).toHaveText(text, { timeout: 1_000 });

@@ -12,8 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EventTiming } from '../fixtures/events';
-import type { MailTiming, PaymentTiming } from '../fixtures/timings';
+import type { EventTiming, MailTiming, PaymentTiming } from '../fixtures/timings/timing-log';
 
 interface TestTimings {
   test: string;
