@@ -46,6 +46,7 @@ test.describe('welcome mail', () => {
       payload: { userId: marker.userId, email: marker.email, name: marker.name },
     };
     expect(markerEnvelope).toMatchEventContract('users.registered');
+
     await test.step('the same event is delivered again, then the marker', async () => {
       await events.publish('users.registered', original.envelope, { key: user.id, partition: original.partition });
       await events.publish('users.registered', markerEnvelope, { key: marker.userId, partition: original.partition });
