@@ -19,7 +19,7 @@ function forge(userId: string, claims: Partial<Claims>, secret = env.jwtSecret):
   return jwt.sign({ sub: userId, role: 'customer', type: 'access', iat: now, exp: now + 600, ...claims }, secret, { algorithm: 'HS256' });
 }
 
-test.describe('login', () => {
+test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
   test('login answers a Bearer token pair whose expiresIn is the access token lifetime', async ({ api, factory }) => {
     const { email, password } = await factory.registeredUser();
 
@@ -81,7 +81,7 @@ test.describe('login', () => {
   });
 });
 
-test.describe('refresh', () => {
+test.describe('refresh', { tag: ['@auth', '@api', '@security'] }, () => {
   test('a refresh token buys a new pair whose access token works', async ({ api, customer }) => {
     const response = await api.refresh(customer.refreshToken);
 
@@ -111,7 +111,7 @@ test.describe('refresh', () => {
   });
 });
 
-test.describe('bearer tokens', () => {
+test.describe('bearer tokens', { tag: ['@auth', '@api', '@security'] }, () => {
   test('no token answers 401 UNAUTHENTICATED', async ({ api }) => {
     await expectError(await api.me(), 401, 'UNAUTHENTICATED');
   });
@@ -148,7 +148,7 @@ test.describe('bearer tokens', () => {
   });
 });
 
-test.describe('roles', () => {
+test.describe('roles', { tag: ['@auth', '@api', '@security'] }, () => {
   test('a customer on an admin route answers 403 FORBIDDEN and changes nothing', async ({ customer, factory }) => {
     const category = await factory.category();
     const product = await factory.product(category);

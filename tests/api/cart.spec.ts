@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, expectError, detailsByField, type Cart } from '../../fixtures';
 
-test.describe('cart', () => {
+test.describe('cart', { tag: ['@cart', '@api'] }, () => {
   test('a new customer has an empty cart in USD', async ({ customer }) => {
     const response = await customer.api.getCart();
 

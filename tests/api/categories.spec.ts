@@ -1,6 +1,6 @@
 import { test, expect, expectError, detailsByField, type Category } from '../../fixtures';
 
-test.describe('categories', () => {
+test.describe('categories', { tag: ['@catalog', '@api'] }, () => {
   test('an admin creates a category and it is listed', async ({ api, adminApi, factory }) => {
     const data = factory.categoryData();
 

@@ -1,6 +1,6 @@
 import { test, expect, expectError, type Cart, type DiscountCode } from '../../fixtures';
 
-test.describe('discount codes', () => {
+test.describe('discount codes', { tag: ['@discounts', '@api'] }, () => {
   test('an admin creates a percentage code, stored upper-case', async ({ adminApi, factory }) => {
     const code = factory.discountCodeName();
 
@@ -53,7 +53,7 @@ test.describe('discount codes', () => {
   });
 });
 
-test.describe('discounts in the cart', () => {
+test.describe('discounts in the cart', { tag: ['@discounts', '@cart', '@api'] }, () => {
   test('a percentage code takes its share off the subtotal, and is matched case-insensitively', async ({ customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 40, stock: 10 }));
     const discount = await factory.discountCode({ percentOff: 25 });

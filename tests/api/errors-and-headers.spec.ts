@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, expectError } from '../../fixtures';
 
-test.describe('protocol', () => {
+test.describe('protocol', { tag: ['@protocol', '@api'] }, () => {
   test('GET /health answers 200 {"status":"ok"}', async ({ api }) => {
     const response = await api.health();
 

@@ -24,7 +24,7 @@ async function placeWithHeldWebhooks(
   return { placed, intentId, paymentMethod };
 }
 
-test.describe('a payment that succeeds too late', () => {
+test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders', '@api', '@failure'] }, () => {
   test('a pending order the customer cancelled is paid after all: refunded in full, still cancelled with refundedAt, no orders.paid', async ({
     customer,
     factory,

@@ -1,6 +1,6 @@
 import { test, expect, expectError, env } from '../../fixtures';
 
-test.describe('login rate limit', () => {
+test.describe('login rate limit', { tag: ['@auth', '@api', '@security'] }, () => {
   test('after the allowed failures the account answers 429 with Retry-After, even with the right password', async ({ api, factory, db }) => {
     const { email, password } = await factory.registeredUser();
 

@@ -1,6 +1,6 @@
 import { test, expect, expectError, detailsByField, type Order, type OrderCancelledPayload, type OrderHistoryEntry } from '../../fixtures';
 
-test.describe('order lifecycle', () => {
+test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
   test('an admin ships a paid order with a carrier and a tracking number, then marks it delivered', async ({ customer, factory, checkout, adminApi }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const paid = await checkout.buy(customer, [{ product: products[0] }]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, expectError, type Order } from '../../fixtures';
 
-test.describe('placing an order', () => {
+test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
   test('an order is placed from the cart: 201 in pending_payment, with its items, totals, address and payment', async ({ customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(2, (index) => ({ price: [19.99, 5.5][index], stock: 10 }));
     const address = factory.address('US');
@@ -143,7 +143,7 @@ test.describe('placing an order', () => {
   });
 });
 
-test.describe('reading orders', () => {
+test.describe('reading orders', { tag: ['@orders', '@api'] }, () => {
   test('a customer lists their own orders, newest first', async ({ customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 10 }));
     const placed: Order[] = [];

@@ -1,6 +1,6 @@
 import { test, expect, expectError, env, TEST_CARDS, type Order } from '../../fixtures';
 
-test.describe('paying for an order', () => {
+test.describe('paying for an order', { tag: ['@payments', '@api'] }, () => {
   test('a declined card is 400 CARD_DECLINED with the provider’s message, and the order is rolled back', async ({ customer, factory, checkout, events }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const cartBefore = await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }]);

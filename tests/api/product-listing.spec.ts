@@ -12,7 +12,7 @@ function queryOf(link: string | null): Record<string, string> {
   return Object.fromEntries(url.searchParams);
 }
 
-test.describe('pagination', () => {
+test.describe('pagination', { tag: ['@catalog', '@api'] }, () => {
   test('the first page has meta, no prev link, and links to the next and last pages', async ({ api, factory }) => {
     const category = await factory.category();
     await factory.products(category, 5);
@@ -87,7 +87,7 @@ test.describe('pagination', () => {
   });
 });
 
-test.describe('filters', () => {
+test.describe('filters', { tag: ['@catalog', '@api'] }, () => {
   test('category filters to exactly that category’s products', async ({ api, factory }) => {
     const mine = await factory.category();
     const other = await factory.category();
@@ -132,7 +132,7 @@ test.describe('filters', () => {
   });
 });
 
-test.describe('sorting', () => {
+test.describe('sorting', { tag: ['@catalog', '@api'] }, () => {
   test('newest first by default, and for sort=newest', async ({ api, factory }) => {
     const category = await factory.category();
     const made = await factory.products(category, 4);
@@ -164,7 +164,7 @@ test.describe('sorting', () => {
   });
 });
 
-test.describe('query validation', () => {
+test.describe('query validation', { tag: ['@catalog', '@api', '@validation'] }, () => {
   const invalid: Array<{ field: string; values: string[] }> = [
     { field: 'page', values: ['0', '-1', 'abc', '1.5'] },
     { field: 'pageSize', values: ['0', '101', 'many'] },

@@ -3,7 +3,7 @@ import { test, expect, expectError, detailsByField, type Product, type ProductPa
 const PRODUCT_FIELDS = ['category', 'createdAt', 'currency', 'description', 'id', 'name', 'price', 'sku', 'stock', 'updatedAt'];
 const SKU_PATTERN = /^[A-Z0-9-]{3,64}$/;
 
-test.describe('product administration', () => {
+test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
   test('an admin creates a product: 201, Location and the full representation', async ({ adminApi, factory }) => {
     const category = await factory.category();
     const data = factory.productData(category, { sku: `SKU-${factory.uniqueWord().toUpperCase()}`.slice(0, 64), price: 19.9 });
@@ -116,7 +116,7 @@ test.describe('product administration', () => {
   });
 });
 
-test.describe('product validation', () => {
+test.describe('product validation', { tag: ['@catalog', '@api', '@validation'] }, () => {
   const rules: Array<{ field: string; rule: string; invalid: unknown[] }> = [
     { field: 'name', rule: 'must have 1 to 200 characters', invalid: ['', 'n'.repeat(201)] },
     { field: 'price', rule: 'must be a number > 0 and ≤ 1,000,000 with at most two decimals', invalid: [0, -5, 1_000_000.01, 12.345, '12.00'] },

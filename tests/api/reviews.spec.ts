@@ -1,6 +1,6 @@
 import { test, expect, expectError, detailsByField, type Review, type ReviewList } from '../../fixtures';
 
-test.describe('reviews', () => {
+test.describe('reviews', { tag: ['@reviews', '@api'] }, () => {
   test('a customer with a delivered order of the product reviews it: 201, verified, with their name', async ({ customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     await checkout.delivered(customer, [{ product: products[0] }]);

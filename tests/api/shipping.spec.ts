@@ -8,7 +8,7 @@ function withField(address: ShippingAddress, field: keyof ShippingAddress, value
   return value === undefined ? rest : { ...rest, [field]: value };
 }
 
-test.describe('shipping address', () => {
+test.describe('shipping address', { tag: ['@shipping', '@api'] }, () => {
   test('a valid address in each supported country is accepted and kept on the cart', async ({ customer, factory }) => {
     for (const country of COUNTRIES) {
       await test.step(country, async () => {
@@ -90,7 +90,7 @@ test.describe('shipping address', () => {
   });
 });
 
-test.describe('shipping cost', () => {
+test.describe('shipping cost', { tag: ['@shipping', '@api'] }, () => {
   test('a US address below the free-shipping threshold pays the flat rate', async ({ customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: dollars(cents(env.freeShippingOver) - 1), stock: 5 }));
     await checkout.add(customer, products[0], 1);

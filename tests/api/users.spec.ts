@@ -2,7 +2,7 @@ import { test, expect, expectError, detailsByField, type User } from '../../fixt
 
 const USER_FIELDS = ['createdAt', 'email', 'id', 'name', 'role', 'updatedAt'];
 
-test.describe('registration', () => {
+test.describe('registration', { tag: ['@users', '@api'] }, () => {
   test('registering answers 201 with the user, its Location and no secrets', async ({ api, factory }) => {
     const data = factory.userData();
 
@@ -57,7 +57,7 @@ test.describe('registration', () => {
   });
 });
 
-test.describe('registration validation', () => {
+test.describe('registration validation', { tag: ['@users', '@api', '@validation'] }, () => {
   test('an invalid email is a VALIDATION_ERROR on the email field', async ({ api, factory }) => {
     for (const email of ['not-an-email', 'missing-domain@', '@missing-local.test']) {
       await test.step(`email "${email}"`, async () => {
@@ -105,7 +105,7 @@ test.describe('registration validation', () => {
   });
 });
 
-test.describe('reading a user', () => {
+test.describe('reading a user', { tag: ['@users', '@api'] }, () => {
   test('a user reads itself with private caching and an ETag that answers 304 when unchanged', async ({ customer }) => {
     const response = await customer.api.getUser(customer.user.id);
 
@@ -143,7 +143,7 @@ test.describe('reading a user', () => {
   });
 });
 
-test.describe('updating a user', () => {
+test.describe('updating a user', { tag: ['@users', '@api'] }, () => {
   test('a user renames itself and the change is kept', async ({ customer, factory }) => {
     const name = factory.faker.person.fullName();
 
@@ -182,7 +182,7 @@ test.describe('updating a user', () => {
   });
 });
 
-test.describe('deleting a user', () => {
+test.describe('deleting a user', { tag: ['@users', '@api'] }, () => {
   test('a deleted user is gone from the API, cannot log in, and its email can be registered again', async ({ api, adminApi, customer, factory }) => {
     await test.step('the user deletes itself: 204', async () => {
       const response = await customer.api.deleteUser(customer.user.id);
@@ -219,7 +219,7 @@ test.describe('deleting a user', () => {
   });
 });
 
-test.describe('ownership', () => {
+test.describe('ownership', { tag: ['@users', '@api', '@security'] }, () => {
   test('a customer cannot read, update or delete another user: 403 FORBIDDEN', async ({ customer, factory, adminApi }) => {
     const other = await factory.registeredUser();
 

@@ -14,7 +14,7 @@ const test = base.extend<{ pending: { customer: Customer; product: Product; orde
   },
 });
 
-test.describe('payment webhooks', () => {
+test.describe('payment webhooks', { tag: ['@webhooks', '@payments', '@api', '@security'] }, () => {
   test('payment_intent.succeeded makes the order paid with paidAt and publishes orders.paid', async ({ pending, webhooks, events, checkout, db }) => {
     const event = webhooks.succeeded(pending.order);
 

@@ -6,7 +6,7 @@ const NOT_NULL_VIOLATION = '23502';
 const UNIQUE_VIOLATION = '23505';
 
 // Each statement targets only a row this test made, inside a transaction that is rolled back.
-test.describe('database constraints on products', () => {
+test.describe('database constraints on products', { tag: ['@catalog', '@data'] }, () => {
   test('a CHECK constraint rejects a price outside (0, 1,000,000]', async ({ db, factory }) => {
     const product = await factory.product(await factory.category());
 
@@ -54,7 +54,7 @@ test.describe('database constraints on products', () => {
   });
 });
 
-test.describe('database constraints on users', () => {
+test.describe('database constraints on users', { tag: ['@users', '@data'] }, () => {
   test('a CHECK constraint keeps emails lower-cased', async ({ db, factory }) => {
     const { user } = await factory.registeredUser();
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, expectError, TEST_CARDS, type Order } from '../../fixtures';
 
-test.describe('order rows', () => {
+test.describe('order rows', { tag: ['@orders', '@data'] }, () => {
   test('placing an order writes the order, one order_items row per product, the reserved stock, and empties cart_items', async ({ customer, factory, checkout, db }) => {
     const { products } = await factory.productsInOwnCategory(2, (index) => ({ price: [10.1, 2.25][index], stock: 9 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }, { product: products[1], quantity: 4 }]);

@@ -1,6 +1,6 @@
 import { test, expect, expectError } from '../../fixtures';
 
-test.describe('user rows', () => {
+test.describe('user rows', { tag: ['@users', '@data'] }, () => {
   test('a password is stored only as a bcrypt hash', async ({ db, factory }) => {
     const { user, password } = await factory.registeredUser();
 

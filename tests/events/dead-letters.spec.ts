@@ -3,7 +3,7 @@ import { test, expect, env } from '../../fixtures';
 
 const groupName = (group: string) => `${env.topicPrefix}${group}`;
 
-test.describe('dead letters', () => {
+test.describe('dead letters', { tag: ['@orders', '@users', '@events', '@failure'] }, () => {
   test('a message that is not JSON goes to <topic>.dlq with the original, its place, the error and the consumer: one per consumer group', async ({ events }) => {
     const key = randomUUID();
     const raw = `{"this is": "not json", "marker": "${randomUUID()}"`;

@@ -12,7 +12,7 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-test.describe('order events', () => {
+test.describe('order events', { tag: ['@orders', '@events'] }, () => {
   test('an order’s life publishes created, paid, shipped, delivered: keyed by the order, valid, sequence 1 to 4', async ({ customer, factory, checkout, events }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const order = await checkout.delivered(customer, [{ product: products[0] }]);
@@ -102,7 +102,7 @@ test.describe('order events', () => {
   });
 });
 
-test.describe('no event when an action fails', () => {
+test.describe('no event when an action fails', { tag: ['@orders', '@events', '@failure'] }, () => {
   test('a refused payment publishes no orders.created', async ({ customer, factory, checkout, events }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0] }]);

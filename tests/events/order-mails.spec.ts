@@ -2,7 +2,7 @@ import { test, expect, env, orderMailSubject, type OrderPaymentFailedPayload } f
 
 const senderAddress = () => env.mailFrom.match(/<([^>]+)>/)?.[1] ?? env.mailFrom;
 
-test.describe('order mails', () => {
+test.describe('order mails', { tag: ['@orders', '@events', '@mail'] }, () => {
   test('a paid order gets the confirmation mail naming the order, its items and total, recorded against orders.paid', async ({ customer, factory, checkout, mailbox, db }) => {
     const { products } = await factory.productsInOwnCategory(2, (index) => ({ price: [18, 4.2][index], stock: 5 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0] }, { product: products[1], quantity: 3 }]);

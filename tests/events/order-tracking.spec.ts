@@ -13,7 +13,7 @@ function deliveredEvent(order: { id: string; userId: string | null }, sequence: 
   };
 }
 
-test.describe('order tracking', () => {
+test.describe('order tracking', { tag: ['@orders', '@events'] }, () => {
   test('an event next in sequence whose transition is invalid is not applied and is recorded as "Invalid state transition"', async ({ customer, factory, checkout, events, db }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const order = await checkout.buy(customer, [{ product: products[0] }]);

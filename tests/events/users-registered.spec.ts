@@ -9,7 +9,7 @@ interface Registered {
   name: string;
 }
 
-test.describe('users.registered', () => {
+test.describe('users.registered', { tag: ['@users', '@events'] }, () => {
   test('registering publishes users.registered, keyed by the user id and valid against its contract', async ({ api, factory, events }) => {
     const data = factory.userData();
     const user = (await (await api.register(data)).json()) as User;

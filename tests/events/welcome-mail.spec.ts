@@ -7,7 +7,7 @@ interface Registered {
   name: string;
 }
 
-test.describe('welcome mail', () => {
+test.describe('welcome mail', { tag: ['@users', '@events', '@mail'] }, () => {
   test('a new customer gets the welcome mail, addressed by name', async ({ factory, mailbox }) => {
     const { email, name } = await factory.registeredUser();
 

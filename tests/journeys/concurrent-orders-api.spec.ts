@@ -3,7 +3,7 @@ import { test, expect, type ErrorEnvelope, type Order } from '../../fixtures';
 const SHOPPERS = 6;
 const STOCK = 2;
 
-test.describe('journey: the last items, raced for, through the API', () => {
+test.describe('journey: the last items, raced for, through the API', { tag: ['@orders', '@cart', '@journey'] }, () => {
   test(`${SHOPPERS} customers order the last ${STOCK} at once: exactly ${STOCK} succeed, the rest get 409 OUT_OF_STOCK, no oversell`, async ({ factory, checkout, events }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: STOCK }));
     const [product] = products;

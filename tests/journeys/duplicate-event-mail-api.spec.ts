@@ -1,6 +1,6 @@
 import { test, expect, orderMailSubject } from '../../fixtures';
 
-test.describe('journey: a duplicated event sends one mail, through the API', () => {
+test.describe('journey: a duplicated event sends one mail, through the API', { tag: ['@orders', '@events', '@mail', '@journey'] }, () => {
   test('orders.paid and orders.shipped are each delivered twice to the shop’s consumers: one confirmation, one shipping mail', async ({
     customer,
     factory,

@@ -1,6 +1,6 @@
 import { test, expect, orderMailSubject } from '../../fixtures';
 
-test.describe('journey: a webhook the provider delivers twice, through the API', () => {
+test.describe('journey: a webhook the provider delivers twice, through the API', { tag: ['@webhooks', '@payments', '@journey'] }, () => {
   test('the same payment_intent.succeeded arrives twice: paid once, one orders.paid, one confirmation mail', async ({ customer, factory, checkout, payments, events, mailbox, db }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const paymentMethod = await payments.succeeding({ duplicate: true });

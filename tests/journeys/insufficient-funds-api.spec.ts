@@ -1,6 +1,6 @@
 import { test, expect, expectError, TEST_CARDS } from '../../fixtures';
 
-test.describe('journey: insufficient funds, through the API', () => {
+test.describe('journey: insufficient funds, through the API', { tag: ['@payments', '@journey', '@failure'] }, () => {
   test('a returning customer’s payment fails for insufficient funds: 402, stock and order count unchanged, no event, no mail', async ({
     customer,
     factory,

@@ -1,6 +1,6 @@
 import { test, expect, signInWithToken } from '../../fixtures';
 
-test.describe('journey: insufficient funds, in the browser', () => {
+test.describe('journey: insufficient funds, in the browser', { tag: ['@payments', '@journey', '@web', '@failure'] }, () => {
   test('the payment fails for insufficient funds: the alert says so, and inventory and the order count are as before', async ({
     page,
     context,

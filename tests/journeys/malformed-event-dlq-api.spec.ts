@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, env, orderMailSubject } from '../../fixtures';
 
-test.describe('journey: a malformed event goes to the dead-letter topic, through the API', () => {
+test.describe('journey: a malformed event goes to the dead-letter topic, through the API', { tag: ['@orders', '@events', '@journey', '@failure'] }, () => {
   test('a broken orders.shipped is dead-lettered by both consumers with the original and the error, and the shop carries on', async ({ customer, factory, checkout, events, mailbox }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const key = randomUUID();

@@ -1,6 +1,6 @@
 import { test, expect } from '../../fixtures';
 
-test.describe('journey: a new customer', () => {
+test.describe('journey: a new customer', { tag: ['@users', '@journey', '@web'] }, () => {
   test('a visitor finds a product, signs up, and the registration flows through the outbox, Kafka and mail', async ({
     page,
     catalogPage,

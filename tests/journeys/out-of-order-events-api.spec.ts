@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test, expect, type EventEnvelope, type OrderDeliveredPayload } from '../../fixtures';
 
-test.describe('journey: an order event out of order, through the API', () => {
+test.describe('journey: an order event out of order, through the API', { tag: ['@orders', '@events', '@journey'] }, () => {
   test('orders.delivered straight after orders.paid is refused by the tracker as an invalid transition; the real shipment and delivery still apply', async ({
     customer,
     factory,

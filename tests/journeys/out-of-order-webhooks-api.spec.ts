@@ -1,6 +1,6 @@
 import { test, expect, orderMailSubject } from '../../fixtures';
 
-test.describe('journey: provider webhooks out of order, through the API', () => {
+test.describe('journey: provider webhooks out of order, through the API', { tag: ['@webhooks', '@payments', '@journey'] }, () => {
   test('payment_intent.succeeded arrives before payment_intent.processing: the order is paid once and stays paid', async ({ customer, factory, checkout, payments, events, mailbox, db }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     const paymentMethod = await payments.succeedingAsynchronously({ outOfOrder: true });

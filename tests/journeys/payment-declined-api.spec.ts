@@ -1,6 +1,6 @@
 import { test, expect, expectError, TEST_CARDS } from '../../fixtures';
 
-test.describe('journey: a declined card, through the API', () => {
+test.describe('journey: a declined card, through the API', { tag: ['@payments', '@journey', '@failure'] }, () => {
   test('the card is declined, nothing is kept, and the customer pays with another card from the same cart', async ({ customer, factory, checkout, events, mailbox }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 42, stock: 3 }));
 

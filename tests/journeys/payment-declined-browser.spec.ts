@@ -1,6 +1,6 @@
 import { test, expect, signInWithToken } from '../../fixtures';
 
-test.describe('journey: a declined card, in the browser', () => {
+test.describe('journey: a declined card, in the browser', { tag: ['@payments', '@journey', '@web', '@failure'] }, () => {
   test('the card is declined at checkout; the cart and stock are untouched; another card pays', async ({ page, context, cartPage, checkoutPage, orderPage, customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 25, stock: 4 }));
     await signInWithToken(context, customer.accessToken);

@@ -14,7 +14,7 @@ import {
   type Review,
 } from '../../fixtures';
 
-test.describe('journey: a purchase, through the API', () => {
+test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payments', '@events', '@mail', '@journey'] }, () => {
   test('add to cart, discount, address, order, paid by webhook, confirmation mail, shipped, shipping mail, delivered, verified review', async ({
     customer,
     factory,

@@ -16,7 +16,7 @@ const test = base.extend<{ customerContext: BrowserContext; adminContext: Browse
   },
 });
 
-test.describe('journey: a purchase, in the browser', () => {
+test.describe('journey: a purchase, in the browser', { tag: ['@orders', '@payments', '@events', '@mail', '@journey', '@web'] }, () => {
   test('the customer buys, pays and reviews in one browser while the admin ships and delivers in another', async ({
     customerContext,
     adminContext,

@@ -1,6 +1,6 @@
 import { test, expect, expectError, orderMailSubject } from '../../fixtures';
 
-test.describe('journey: a replayed webhook, through the API', () => {
+test.describe('journey: a replayed webhook, through the API', { tag: ['@webhooks', '@payments', '@journey', '@security'] }, () => {
   test('a captured signed payment_intent.succeeded is replayed byte for byte: recognised as a duplicate, nothing happens twice; its signature does not carry over to another body', async ({
     customer,
     factory,

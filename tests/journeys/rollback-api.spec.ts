@@ -1,6 +1,6 @@
 import { test, expect, expectError, env } from '../../fixtures';
 
-test.describe('journey: rollback when the provider is down, through the API', () => {
+test.describe('journey: rollback when the provider is down, through the API', { tag: ['@payments', '@orders', '@journey', '@failure'] }, () => {
   test('the provider never answers well: 502 after the SDK’s retries, and inventory and order count are unchanged', async ({ customer, factory, checkout, payments, events }) => {
     const { products } = await factory.productsInOwnCategory(3, (index) => ({ price: 10 + index, stock: 2 + index }));
     const discount = await factory.discountCode({ percentOff: 20 });

@@ -1,6 +1,6 @@
 import { test, expect, orderMailSubject, type OrderPaymentFailedPayload } from '../../fixtures';
 
-test.describe('journey: a payment that fails later, by webhook, through the API', () => {
+test.describe('journey: a payment that fails later, by webhook, through the API', { tag: ['@webhooks', '@payments', '@journey', '@failure'] }, () => {
   test('the provider accepts the payment as processing, then reports it failed: the order is cancelled, its stock released, the customer mailed', async ({
     customer,
     factory,

@@ -1,6 +1,6 @@
 import { test, expect, orderMailSubject, signInWithToken, type OrderCreatedPayload, type OrderPaymentFailedPayload } from '../../fixtures';
 
-test.describe('journey: a payment that fails later, in the browser', () => {
+test.describe('journey: a payment that fails later, in the browser', { tag: ['@webhooks', '@payments', '@journey', '@web', '@failure'] }, () => {
   test('the order page shows Pending payment, then Cancelled once the provider’s payment_failed webhook arrives; the mail says why', async ({
     page,
     context,

@@ -1,6 +1,6 @@
 import { test, expect, expectError, env } from '../../fixtures';
 
-test.describe('account in the browser', () => {
+test.describe('account in the browser', { tag: ['@users', '@web'] }, () => {
   test('registering lands on the account page, logged in, and the welcome mail arrives', async ({ page, registerPage, accountPage, factory, mailbox }) => {
     const user = factory.userData();
 

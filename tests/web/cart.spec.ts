@@ -1,7 +1,7 @@
 import { test, expect, env, signInWithToken } from '../../fixtures';
 import { formatPrice } from '../../pages';
 
-test.describe('cart in the browser', () => {
+test.describe('cart in the browser', { tag: ['@cart', '@web'] }, () => {
   test('a visitor is asked to log in to buy', async ({ productPage, factory }) => {
     const { products } = await factory.productsInOwnCategory(1);
 

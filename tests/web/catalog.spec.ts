@@ -1,7 +1,7 @@
 import { test, expect } from '../../fixtures';
 import { formatPrice } from '../../pages';
 
-test.describe('catalog in the browser', () => {
+test.describe('catalog in the browser', { tag: ['@catalog', '@web'] }, () => {
   test('/ redirects to the catalog', async ({ page, catalogPage }) => {
     await page.goto('/');
 
@@ -104,7 +104,7 @@ test.describe('catalog in the browser', () => {
   });
 });
 
-test.describe('product page', () => {
+test.describe('product page', { tag: ['@catalog', '@web'] }, () => {
   test('opening a product from the list shows its name, price, description, category and stock', async ({ page, catalogPage, productPage, factory }) => {
     const category = await factory.category();
     const product = await factory.product(category, { price: 23.4, stock: 17 });

@@ -1,7 +1,7 @@
 import { test, expect, signInWithToken } from '../../fixtures';
 import { formatPrice } from '../../pages';
 
-test.describe('checkout in the browser', () => {
+test.describe('checkout in the browser', { tag: ['@orders', '@payments', '@web'] }, () => {
   test('checkout shows the summary and total; paying with Visa opens the order page, which turns Paid', async ({ page, context, cartPage, checkoutPage, orderPage, customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 30, stock: 5 }));
     const cart = await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }]);

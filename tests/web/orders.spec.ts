@@ -1,7 +1,7 @@
 import { test, expect, signInWithToken } from '../../fixtures';
 import { formatPrice } from '../../pages';
 
-test.describe('orders in the browser', () => {
+test.describe('orders in the browser', { tag: ['@orders', '@web'] }, () => {
   test('the order page shows the status, the items, the total, and the shipment once shipped', async ({ context, orderPage, customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 9.99, stock: 5 }));
     const order = await checkout.buy(customer, [{ product: products[0], quantity: 2 }]);

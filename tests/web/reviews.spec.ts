@@ -1,6 +1,6 @@
 import { test, expect, signInWithToken } from '../../fixtures';
 
-test.describe('reviews in the browser', () => {
+test.describe('reviews in the browser', { tag: ['@reviews', '@web'] }, () => {
   test('after delivery the customer writes a review, shown as a verified purchase with its rating', async ({ context, productPage, customer, factory, checkout }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     await checkout.delivered(customer, [{ product: products[0] }]);
