@@ -15,9 +15,3 @@ export interface Services {
   smtpHost: string;
   smtpPort: number;
 }
-
-/** How long one service took to start, for the one-line-per-service report. */
-export interface StartTiming {
-  name: string;
-  ms: number;
-}

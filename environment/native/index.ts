@@ -3,12 +3,10 @@ import { choosePorts } from '../ports';
 import type { EnvironmentRun } from '../run';
 import { startAllSettled, timed } from '../timing';
 import type { Services } from '../types';
-import { ensureKafka, KAFKA_VERSION, isKafkaDownloaded, startNativeKafka } from './kafka';
-import { ensureMailhog, isMailhogBuilt, MAILHOG_VERSION, startNativeMailhog } from './mailhog';
+import { ensureKafka, isKafkaDownloaded, startNativeKafka } from './kafka';
+import { ensureMailhog, isMailhogBuilt, startNativeMailhog } from './mailhog';
 import { hydratePostgresSymlinks, startNativePostgres } from './postgres';
 import { requireGo, requireJava, requireMaven } from './requirements';
-
-export { KAFKA_VERSION, MAILHOG_VERSION };
 
 /** Fails before anything starts when a tool this machine needs for native mode is missing. */
 function checkNativePrerequisites(cache: string): void {
