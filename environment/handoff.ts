@@ -14,17 +14,13 @@ export interface RunEnvironment {
 }
 
 /**
- * Sets SHOP_URL, DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT, JWT_SECRET, ADMIN_*, TOPIC_PREFIX,
- * GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
+ * Sets SHOP_URL, the services' variables (DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT),
+ * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
  */
 export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
   const values: Record<string, string | undefined> = {
     SHOP_URL: run.shopUrl,
-    DATABASE_URL: run.services.databaseUrl,
-    KAFKA_BROKERS: run.services.kafkaBrokers.join(','),
-    MAILHOG_URL: run.services.mailhogUrl,
-    SMTP_HOST: run.services.smtpHost,
-    SMTP_PORT: String(run.services.smtpPort),
+    ...run.services.variables,
     JWT_SECRET: run.settings.jwtSecret,
     ADMIN_EMAIL: run.settings.adminEmail,
     ADMIN_PASSWORD: run.settings.adminPassword,
