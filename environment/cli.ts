@@ -21,8 +21,8 @@ const USAGE = 'usage: npx tsx environment/cli.ts prepare | up [--no-shop]';
 
 async function prepare(): Promise<void> {
   const began = performance.now();
-  const result = await prepareNative({ logDir: cliLogDir('prepare') });
-  console.log(`[env] native binaries in ${displayPath(cacheDir())}: kafka ${result.kafka}, mailhog ${result.mailhog} (${seconds(performance.now() - began)})`);
+  const outcomes = await prepareNative({ logDir: cliLogDir('prepare') });
+  console.log(`[env] native binaries in ${displayPath(cacheDir())}: ${outcomes} (${seconds(performance.now() - began)})`);
 }
 
 async function up(withShop: boolean): Promise<void> {

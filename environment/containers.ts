@@ -1,22 +1,10 @@
-import { KafkaContainer } from '@testcontainers/kafka';
-import { PostgreSqlContainer } from '@testcontainers/postgresql';
-import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
+import { getContainerRuntimeClient } from 'testcontainers';
 import { EnvironmentError, messageOf } from './errors';
 import type { EnvironmentRun } from './run';
-import { startAllSettled, timed } from './timing';
+import type { ServiceDefinition, StartedServiceContainer } from './services/definition';
+import { startEveryService } from './services/registry';
 import type { Services } from './types';
 
-/** postgres:17 like the shop targets; cp-kafka 7.9.1 is Apache Kafka 3.9.1, the native provider's version. */
-export const IMAGES = {
-  postgres: 'postgres:17-alpine',
-  kafka: 'confluentinc/cp-kafka:7.9.1',
-  mailhog: 'mailhog/mailhog:v1.0.1',
-} as const;
-
-/** KafkaContainer's listener for clients outside Docker (9092 is its inter-broker listener). */
-const KAFKA_HOST_CLIENT_PORT = 9093;
-const MAILHOG_SMTP_PORT = 1025;
-const MAILHOG_HTTP_PORT = 8025;
 const ENGINE_CHECK_TIMEOUT_MS = 5_000;
 
 export type EngineCheck = { answered: true } | { answered: false; reason: string };
@@ -48,51 +36,25 @@ export function noEngineError(reason: string): EnvironmentError {
   );
 }
 
-/** Starts one container; registers its removal with the run before handing it back. */
-async function startContainer<T extends StartedTestContainer>(run: EnvironmentRun, name: string, image: string, start: () => Promise<T>): Promise<T> {
-  let container: T;
+/** Starts one service's container; registers its removal with the run before handing back its variables. */
+async function startContainer(run: EnvironmentRun, service: ServiceDefinition): Promise<Record<string, string>> {
+  const { image } = service.container;
+  let started: StartedServiceContainer;
   try {
-    container = await start();
+    started = await service.container.start(image);
   } catch (error) {
-    throw new EnvironmentError(`The ${name} container (${image}) did not start: ${messageOf(error)}`);
+    throw new EnvironmentError(`The ${service.name} container (${image}) did not start: ${messageOf(error)}`);
   }
   // testcontainers' reaper (Ryuk) also removes it if this process dies before the stop runs.
-  run.onStop(`${name} container`, async () => {
-    await container.stop();
+  run.onStop(`${service.name} container`, async () => {
+    await started.container.stop();
   });
-  return container;
+  return started.variables;
 }
 
-/** Postgres, Kafka (KRaft) and MailHog as containers on the Docker engine, started in parallel. */
+/** Every service of the registry as a container on the Docker engine, started in parallel. */
 export async function startContainerServices(run: EnvironmentRun): Promise<Services> {
   const engine = await checkContainerEngine();
   if (!engine.answered) throw noEngineError(engine.reason);
-
-  const [postgres, kafka, mailhog] = await startAllSettled([
-    () =>
-      timed('postgres', () =>
-        startContainer(run, 'postgres', IMAGES.postgres, () =>
-          new PostgreSqlContainer(IMAGES.postgres).withDatabase('shop').withUsername('shop').withPassword('shop').start(),
-        ),
-      ),
-    () => timed('kafka', () => startContainer(run, 'kafka', IMAGES.kafka, () => new KafkaContainer(IMAGES.kafka).withKraft().start())),
-    () =>
-      timed('mailhog', () =>
-        startContainer(run, 'mailhog', IMAGES.mailhog, () =>
-          new GenericContainer(IMAGES.mailhog)
-            .withExposedPorts(MAILHOG_SMTP_PORT, MAILHOG_HTTP_PORT)
-            .withWaitStrategy(Wait.forHttp('/api/v2/messages', MAILHOG_HTTP_PORT).forStatusCode(200))
-            .start(),
-        ),
-      ),
-  ] as const);
-
-  return {
-    provider: 'containers',
-    databaseUrl: postgres.getConnectionUri(),
-    kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(KAFKA_HOST_CLIENT_PORT)}`],
-    mailhogUrl: `http://${mailhog.getHost()}:${mailhog.getMappedPort(MAILHOG_HTTP_PORT)}`,
-    smtpHost: mailhog.getHost(),
-    smtpPort: mailhog.getMappedPort(MAILHOG_SMTP_PORT),
-  };
+  return { provider: 'containers', variables: await startEveryService((service) => startContainer(run, service)) };
 }

@@ -1,7 +1,6 @@
-import { EnvironmentError } from './errors';
 import type { ShopSettings } from './node-service';
 import type { PaymentSettings } from './payment-gateway';
-import type { ProviderName, Services } from './types';
+import type { Services } from './types';
 
 /** What global setup hands to the workers, through environment variables (workers start after it). */
 export interface RunEnvironment {
@@ -15,17 +14,13 @@ export interface RunEnvironment {
 }
 
 /**
- * Sets SHOP_URL, DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT, JWT_SECRET, ADMIN_*, TOPIC_PREFIX,
- * GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
+ * Sets SHOP_URL, the services' variables (DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT),
+ * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
  */
 export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
   const values: Record<string, string | undefined> = {
     SHOP_URL: run.shopUrl,
-    DATABASE_URL: run.services.databaseUrl,
-    KAFKA_BROKERS: run.services.kafkaBrokers.join(','),
-    MAILHOG_URL: run.services.mailhogUrl,
-    SMTP_HOST: run.services.smtpHost,
-    SMTP_PORT: String(run.services.smtpPort),
+    ...run.services.variables,
     JWT_SECRET: run.settings.jwtSecret,
     ADMIN_EMAIL: run.settings.adminEmail,
     ADMIN_PASSWORD: run.settings.adminPassword,
@@ -37,20 +32,6 @@ export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = pr
   };
   // Assigning undefined to process.env would store the string "undefined".
   for (const [name, value] of Object.entries(values)) if (value !== undefined) env[name] = value;
-}
-
-/** The services of this run as a worker sees them (e.g. to start an isolated shop on the same infrastructure). */
-export function servicesFromEnv(env: NodeJS.ProcessEnv = process.env): Services {
-  const missing = ['DATABASE_URL', 'KAFKA_BROKERS', 'MAILHOG_URL', 'SMTP_HOST', 'SMTP_PORT'].filter((name) => !env[name]);
-  if (missing.length > 0) throw new EnvironmentError(`${missing.join(', ')} not set: is global-setup.ts configured as Playwright's globalSetup?`);
-  return {
-    provider: (env.E2E_PROVIDER as ProviderName | undefined) ?? 'external',
-    databaseUrl: env.DATABASE_URL as string,
-    kafkaBrokers: (env.KAFKA_BROKERS as string).split(',').filter(Boolean),
-    mailhogUrl: env.MAILHOG_URL as string,
-    smtpHost: env.SMTP_HOST as string,
-    smtpPort: Number(env.SMTP_PORT),
-  };
 }
 
 /** The KEY=value lines of `cli.ts up`, ready to paste into .env. */

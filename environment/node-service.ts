@@ -8,6 +8,7 @@ import { freePort } from './ports';
 import { spawnService, tailOfLog, waitUntilReady } from './processes';
 import { httpAnswersOk } from './readiness';
 import type { EnvironmentRun } from './run';
+import { shopServiceVariables } from './services/registry';
 import type { Services } from './types';
 
 const START_TIMEOUT_MS = 90_000;
@@ -91,11 +92,8 @@ export function resolveShopSettings(env: NodeJS.ProcessEnv = process.env): ShopS
 /** The shop's configuration variables (docs/API.md) for these services and settings. */
 export function shopEnvironment(services: Services, settings: ShopSettings): Record<string, string> {
   return {
-    DATABASE_URL: services.databaseUrl,
-    KAFKA_BROKERS: services.kafkaBrokers.join(','),
+    ...shopServiceVariables(services),
     TOPIC_PREFIX: settings.topicPrefix,
-    SMTP_HOST: services.smtpHost,
-    SMTP_PORT: String(services.smtpPort),
     JWT_SECRET: settings.jwtSecret,
     ADMIN_EMAIL: settings.adminEmail,
     ADMIN_PASSWORD: settings.adminPassword,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError, messageOf } from './errors';
 import { startNodeService, type StartedNodeService } from './node-service';
 import type { EnvironmentRun } from './run';
 
@@ -33,7 +32,7 @@ export function shopWebhookUrl(shopPort: number): string {
 }
 
 /** A fresh account with random credentials: nothing signed in one run verifies in another. */
-export function newGatewayAccount(webhookUrl: string, id = `acct_${randomBytes(6).toString('hex')}`): GatewayAccount {
+export function newGatewayAccount(id: string, webhookUrl: string): GatewayAccount {
   return {
     id,
     secretKey: `sk_test_${randomBytes(24).toString('hex')}`,
@@ -59,7 +58,7 @@ export interface StartGatewayOptions {
  * to the shop's port) and waits for GET /health = 200.
  */
 export async function startPaymentGateway(run: EnvironmentRun, options: StartGatewayOptions): Promise<StartedGateway> {
-  const account = newGatewayAccount(shopWebhookUrl(options.shopPort), 'acct_shop');
+  const account = newGatewayAccount('acct_shop', shopWebhookUrl(options.shopPort));
   const gateway = await startNodeService(run, {
     name: 'payment-gateway',
     entry: 'payment-gateway/src/main.ts',
@@ -100,28 +99,4 @@ export function paymentSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Pa
 export function missingPaymentVariables(payments: Partial<PaymentSettings>): string[] {
   const names: Record<keyof PaymentSettings, string> = { gatewayUrl: 'GATEWAY_URL', secretKey: 'STRIPE_SECRET_KEY', webhookSecret: 'STRIPE_WEBHOOK_SECRET' };
   return (Object.keys(names) as (keyof PaymentSettings)[]).filter((key) => !payments[key]).map((key) => names[key]);
-}
-
-/**
- * For a private shop (an isolated shop on its own port): adds an account for it to the running
- * gateway (POST /_test/accounts, authenticated with the run's key) and returns its settings, to pass
- * through shopPaymentEnvironment() to that shop. Its webhooks then go to its own port only.
- */
-export async function addShopAccount(run: PaymentSettings, shopPort: number): Promise<PaymentSettings> {
-  const account = newGatewayAccount(shopWebhookUrl(shopPort));
-  let response: Response;
-  try {
-    response = await fetch(`${run.gatewayUrl}/_test/accounts`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${run.secretKey}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(account),
-      signal: AbortSignal.timeout(5_000),
-    });
-  } catch (error) {
-    throw new EnvironmentError(`The payment gateway at ${run.gatewayUrl} did not answer (${messageOf(error)}): is GATEWAY_URL right?`, { cause: error });
-  }
-  if (response.status !== 201) {
-    throw new EnvironmentError(`The payment gateway refused a new account (${response.status}): ${(await response.text()).slice(0, 300)}`);
-  }
-  return { gatewayUrl: run.gatewayUrl, secretKey: account.secretKey, webhookSecret: account.webhookSecret };
 }

@@ -1,6 +1,6 @@
 import { checkContainerEngine, startContainerServices } from './containers';
 import { EnvironmentError } from './errors';
-import { checkExternalServices, externalAddressesGiven, externalServices } from './external';
+import { checkExternalServices, EXTERNAL_ADDRESS_VARIABLES, externalAddressesGiven, externalServices } from './external';
 import { startNativeServices } from './native';
 import type { EnvironmentRun } from './run';
 import { seconds } from './timing';
@@ -26,19 +26,24 @@ export function providerChoice(env: NodeJS.ProcessEnv = process.env): ProviderCh
 export async function resolveProvider(env: NodeJS.ProcessEnv = process.env): Promise<{ provider: ProviderName; reason: string }> {
   const choice = providerChoice(env);
   if (choice !== 'auto') return { provider: choice, reason: `E2E_ENV=${choice}` };
-  if (externalAddressesGiven(env)) return { provider: 'external', reason: 'DATABASE_URL, KAFKA_BROKERS and MAILHOG_URL are set' };
+  if (externalAddressesGiven(env)) return { provider: 'external', reason: `${listed(EXTERNAL_ADDRESS_VARIABLES)} are set` };
   const engine = await checkContainerEngine(AUTO_ENGINE_CHECK_MS);
   if (engine.answered) return { provider: 'containers', reason: 'a Docker engine answered' };
   return { provider: 'native', reason: `no Docker engine answered (${engine.reason})` };
 }
 
+/** "A, B and C" */
+function listed(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? '');
+}
+
 export interface StartServicesOptions {
   env?: NodeJS.ProcessEnv;
-  /** The suite starts the shop itself: external mode then also needs MailHog's SMTP side. */
+  /** The suite starts the shop itself: external mode then also checks what only the shop uses (MailHog's SMTP side). */
   startsShop?: boolean;
 }
 
-/** Provides Postgres, Kafka and MailHog with the chosen provider; everything started is registered with `run`. */
+/** Provides every service of the registry (services/) with the chosen provider; everything started is registered with `run`. */
 export async function startServices(run: EnvironmentRun, options: StartServicesOptions = {}): Promise<Services> {
   const env = options.env ?? process.env;
   const { provider, reason } = await resolveProvider(env);
@@ -53,7 +58,7 @@ async function startWithProvider(provider: ProviderName, run: EnvironmentRun, en
   switch (provider) {
     case 'external': {
       const services = externalServices(env);
-      await checkExternalServices(services, { smtp: startsShop });
+      await checkExternalServices(services, { startsShop });
       return services;
     }
     case 'containers':

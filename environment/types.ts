@@ -2,22 +2,12 @@
 export type ProviderName = 'containers' | 'native' | 'external';
 export type ProviderChoice = ProviderName | 'auto';
 
-/** The addresses of the services one run uses; global-setup hands them to the workers. */
+/**
+ * The services one run uses, as the variables that reach them (DATABASE_URL, KAFKA_BROKERS,
+ * MAILHOG_URL, SMTP_HOST, SMTP_PORT, ...): global-setup hands them to the workers, the shop gets
+ * those it reads. Which service gives which is in services/.
+ */
 export interface Services {
   provider: ProviderName;
-  /** postgres://user:password@host:port/shop */
-  databaseUrl: string;
-  /** host:port of each broker, for KAFKA_BROKERS (comma-joined). */
-  kafkaBrokers: string[];
-  /** MailHog's HTTP API and UI, e.g. http://127.0.0.1:8025 */
-  mailhogUrl: string;
-  /** MailHog's SMTP side, where the shop sends mail. */
-  smtpHost: string;
-  smtpPort: number;
-}
-
-/** How long one service took to start, for the one-line-per-service report. */
-export interface StartTiming {
-  name: string;
-  ms: number;
+  variables: Record<string, string>;
 }

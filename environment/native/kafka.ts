@@ -5,8 +5,7 @@ import path from 'node:path';
 import { EnvironmentError } from '../errors';
 import { displayPath } from '../paths';
 import { freePort } from '../ports';
-import { spawnService, waitUntilReady } from '../processes';
-import { kafkaAnswers } from '../readiness';
+import { spawnService, type ServiceProcess } from '../processes';
 import type { EnvironmentRun } from '../run';
 import { seconds } from '../timing';
 import { runTool } from '../tools';
@@ -18,7 +17,6 @@ export const KAFKA_VERSION = '3.9.1';
 const SLF4J_VERSION = '1.7.36';
 /** Pinned so the first download does not depend on whatever Maven picks as default. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const START_TIMEOUT_MS = 90_000;
 const JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
 
 /** <cache>/kafka/<version>: pom.xml, log4j.properties, libs/*.jar and the .complete marker. */
@@ -145,10 +143,10 @@ function serverProperties(options: { port: number; controllerPort: number; dataD
 }
 
 /**
- * Starts a single Kafka node (broker and KRaft controller in one JVM) on 127.0.0.1:port, with a
- * fresh cluster id and log dir under the OS temp dir (removed on stop). Returns its bootstrap list.
+ * Spawns a single Kafka node (broker and KRaft controller in one JVM) listening on 127.0.0.1:port, with
+ * a fresh cluster id and log dir under the OS temp dir (removed on stop). The caller waits until it answers.
  */
-export async function startNativeKafka(run: EnvironmentRun, options: { cache: string; port: number }): Promise<string[]> {
+export async function spawnNativeKafka(run: EnvironmentRun, options: { cache: string; port: number }): Promise<ServiceProcess> {
   const java = requireJava();
   const { home } = await ensureKafka(options.cache, run.logDir);
   const controllerPort = await freePort();
@@ -168,18 +166,11 @@ export async function startNativeKafka(run: EnvironmentRun, options: { cache: st
   });
   if (format.code !== 0) throw new EnvironmentError(`Kafka could not format its storage in ${workDir}; see ${displayPath(formatLog)}`);
 
-  const broker = spawnService(run, {
+  return spawnService(run, {
     name: 'kafka',
     command: java,
     args: [...JVM_OPTIONS, ...classpath, 'kafka.Kafka', propertiesFile],
   });
-  const brokers = [`127.0.0.1:${options.port}`];
-  await waitUntilReady(broker, () => kafkaAnswers(brokers), {
-    readyMeans: `answer a Kafka admin client on ${brokers[0]}`,
-    timeoutMs: START_TIMEOUT_MS,
-    intervalMs: 250,
-  });
-  return brokers;
 }
 
 function pathToLog4jUrl(home: string): string {

