@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { inTransaction } from '../db';
 import { cartEmpty, invalidProduct, invalidStatusTransition, outOfStock, shippingAddressRequired } from '../errors';
 import { centsToDecimal } from '../money';

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { withTransaction, type Db } from '../db';
 import { forbidden, orderNotFound } from '../errors';
 import { toCents } from '../money';

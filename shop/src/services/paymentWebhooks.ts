@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { withTransaction } from '../db';
 import { isUuid } from '../validation';
 import { appendOrderEvent } from './orderEvents';
