@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
@@ -7,9 +6,6 @@ import type { Checkout } from './services/checkout';
 import type { OrderActions } from './services/orders';
 import type { Payments } from './services/payments';
 import type { Sessions } from './services/sessions';
-
-/** The request an action comes from: its id is the correlation id of the events it causes, its log tags lines with it. */
-export type Origin = Pick<FastifyRequest, 'id' | 'log'>;
 
 /** What the HTTP routes need, built once in main. */
 export interface ShopContext {

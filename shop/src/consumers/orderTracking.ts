@@ -3,7 +3,7 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '../db';
 import { ORDER_EVENT_TYPES, type EventEnvelope, type OrderEventBase, type OrderEventType } from '../events';
-import { canTransition, type OrderStatus } from '../services/orderStatus';
+import { canTransition, STATUS_AFTER_EVENT, type OrderStatus } from '../services/orderTransitions';
 import { startEventConsumer, type EventHandlers } from './eventConsumer';
 
 export interface OrderTrackingOptions {
@@ -14,16 +14,6 @@ export interface OrderTrackingOptions {
   topicPrefix: string;
   joinTimeoutMs: number;
 }
-
-/** The status each event moves an order to. */
-const STATUS_AFTER: Record<OrderEventType, OrderStatus> = {
-  'orders.created': 'pending_payment',
-  'orders.paid': 'paid',
-  'orders.payment_failed': 'cancelled',
-  'orders.cancelled': 'cancelled',
-  'orders.shipped': 'shipped',
-  'orders.delivered': 'delivered',
-};
 
 /** The advisory-lock class of one order's projection (two-key form, apart from the shop's one-key locks). */
 const TRACKING_LOCK_CLASS = 7_240_005;
@@ -49,9 +39,12 @@ async function lastApplied(client: PoolClient, orderId: string): Promise<Applied
   return rows[0] ?? { sequence: 0, status: null };
 }
 
-/** Applies the next event of the order when the state machine allows it; otherwise records why not and stays put. */
+/**
+ * Applies the next event of the order when the state machine (orderTransitions.ts) has a move from the status applied
+ * last to the event's; otherwise records why not and stays put.
+ */
 async function applyNext(client: PoolClient, log: FastifyBaseLogger, candidate: Candidate, applied: Applied): Promise<Applied> {
-  const status = STATUS_AFTER[candidate.topic];
+  const status = STATUS_AFTER_EVENT[candidate.topic];
   if (!canTransition(applied.status, status)) {
     const message = `Invalid state transition: ${applied.status ?? 'none'} -> ${status}`;
     await client.query(

@@ -1,12 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { inTransaction } from '../db';
 import { cartEmpty, invalidProduct, invalidStatusTransition, outOfStock, shippingAddressRequired } from '../errors';
 import { centsToDecimal } from '../money';
 import { Issues, objectBody, textField } from '../validation';
 import { lockCart, readCart, shortItem } from './cart';
 import { appendOrderEvent } from './orderEvents';
-import { findOrderRow, getOrderFor, releaseStock, type Order } from './orders';
+import { findOrderRow, getOrderFor, type Order } from './orders';
+import { assertTransition, createOrder, discardOrder } from './orderTransitions';
 import type { Payments } from './payments';
 import { price, type ShippingRates } from './pricing';
 import type { User } from './users';
@@ -109,21 +110,16 @@ export class Checkout {
       throw invalidProduct(gone.map((line) => ({ field: 'items', message: `${line.productId}: no longer exists` })));
     }
     const pricing = price(cart.lines, cart.discount, cart.address, this.rates);
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO orders (user_id, subtotal, discount_total, discount_code, shipping_cost, total, shipping_address, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [
-        userId,
-        centsToDecimal(pricing.subtotalCents),
-        centsToDecimal(pricing.discount?.cents ?? 0),
-        pricing.discount?.code ?? null,
-        centsToDecimal(pricing.shippingCents ?? 0),
-        centsToDecimal(pricing.totalCents),
-        JSON.stringify(cart.address),
-        idempotencyKey ?? null,
-      ],
-    );
-    const orderId = rows[0].id;
+    const orderId = await createOrder(client, {
+      userId,
+      subtotal: centsToDecimal(pricing.subtotalCents),
+      discountTotal: centsToDecimal(pricing.discount?.cents ?? 0),
+      discountCode: pricing.discount?.code ?? null,
+      shippingCost: centsToDecimal(pricing.shippingCents ?? 0),
+      total: centsToDecimal(pricing.totalCents),
+      shippingAddress: cart.address,
+      idempotencyKey: idempotencyKey ?? null,
+    });
     for (const [position, line] of cart.lines.entries()) {
       await client.query(
         `INSERT INTO order_items (order_id, product_id, name, unit_price, quantity, position) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -159,11 +155,13 @@ export class Checkout {
     const { orderId } = reservation;
     const outcome = await inTransaction(client, async () => {
       const row = await findOrderRow(client, orderId, { lock: true });
-      // Only an owner's cancel in the instant between the two transactions gets here.
-      if (row?.status !== 'pending_payment') throw invalidStatusTransition(row?.status ?? 'deleted', 'paid');
+      // Charged only while it can still become paid: an owner's cancel in the instant between the two transactions
+      // (or the customer's deletion) has moved it on.
+      if (!row) throw invalidStatusTransition('deleted', 'paid');
+      assertTransition(row.status, 'paid');
       const charge = await this.payments.charge({ orderId, amountCents: reservation.totalCents, paymentMethod }, origin);
       if (charge.ok) await this.recordPayment(client, user.id, orderId, charge, origin.id);
-      else await compensate(client, orderId);
+      else await discardOrder(client, orderId); // step 4: the cart was never touched
       return charge;
     });
     if (!outcome.ok) throw outcome.error;
@@ -204,10 +202,4 @@ export class Checkout {
       currency: 'USD',
     });
   }
-}
-
-/** Step 4: the reservation undone (stock back, order and items gone); the cart was never touched. No event. */
-async function compensate(client: PoolClient, orderId: string): Promise<void> {
-  await releaseStock(client, orderId);
-  await client.query('DELETE FROM orders WHERE id = $1', [orderId]);
 }

@@ -1,12 +1,21 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { withTransaction, type Db } from '../db';
-import { forbidden, orderNotFound } from '../errors';
+import { orderNotFound } from '../errors';
 import { toCents } from '../money';
 import { Issues, isUuid, objectBody, textField } from '../validation';
 import type { ShippingAddress } from './addresses';
-import { appendOrderEvent } from './orderEvents';
-import { assertTransition, isOrderStatus, ORDER_STATUSES, type OrderStatus } from './orderStatus';
+import {
+  checkMove,
+  isOrderStatus,
+  NOW,
+  ORDER_STATUSES,
+  writeMove,
+  type Actor,
+  type Changes,
+  type OrderState,
+  type OrderStatus,
+} from './orderTransitions';
 import type { Payments } from './payments';
 import { lineView } from './pricing';
 import type { User } from './users';
@@ -36,28 +45,16 @@ export interface Order {
   refundedAt: string | null;
 }
 
-export interface OrderRow {
-  id: string;
-  user_id: string | null;
-  status: OrderStatus;
+/** The orders row: its state (what moves change, orderTransitions.ts) and what it holds. */
+export interface OrderRow extends OrderState {
   subtotal: string;
   discount_total: string;
   discount_code: string | null;
   shipping_cost: string;
   total: string;
   shipping_address: ShippingAddress;
-  payment_intent_id: string | null;
-  payment_status: string | null;
-  carrier: string | null;
-  tracking_number: string | null;
   sequence: number;
   created_at: Date;
-  paid_at: Date | null;
-  shipped_at: Date | null;
-  delivered_at: Date | null;
-  cancelled_at: Date | null;
-  cancel_reason: string | null;
-  refunded_at: Date | null;
 }
 
 interface ItemRow {
@@ -169,21 +166,15 @@ export async function listOrders(db: Db, user: User, filter: OrderFilter): Promi
   return withItems(db, rows);
 }
 
-/** Puts an order's reserved stock back. */
-export async function releaseStock(client: PoolClient, orderId: string): Promise<void> {
-  await client.query(
-    `UPDATE products p SET stock = p.stock + i.quantity, updated_at = now()
-       FROM order_items i WHERE i.order_id = $1 AND p.id = i.product_id`,
-    [orderId],
-  );
-}
-
 /** Locks the order for the rest of the transaction; ORDER_NOT_FOUND when it is not the user's to see. */
 async function lockOrderFor(client: PoolClient, user: User, id: string): Promise<OrderRow> {
   const row = await findOrderRow(client, id, { lock: true });
   if (!visibleTo(user, row)) throw orderNotFound();
   return row;
 }
+
+/** Who a visible order's user is to the state machine: an admin, or else its owner. */
+const actorOf = (user: User): Actor => (user.role === 'admin' ? 'admin' : 'owner');
 
 async function orderAfter(client: PoolClient, id: string): Promise<Order> {
   const row = await findOrderRow(client, id);
@@ -222,24 +213,13 @@ export class OrderActions {
   async cancel(user: User, id: string, origin: Origin): Promise<Order> {
     return withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, user, id);
-      assertTransition(row.status, 'cancelled');
-      if (row.status === 'paid' && user.role !== 'admin') throw forbidden();
+      const move = checkMove(row, 'cancel', actorOf(user));
       const refunded = row.status === 'paid' && row.payment_intent_id !== null;
       if (refunded) await this.payments.refund(row.payment_intent_id!, row.id, origin);
       // The orders.cancelled reason and cancel_reason: who cancelled (the payment_failed webhook sets its own).
       const reason = user.role === 'admin' ? 'admin_request' : 'customer_request';
-      await client.query(
-        `UPDATE orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = $2,
-                payment_status = CASE WHEN $3 THEN 'refunded' ELSE payment_status END,
-                refunded_at = CASE WHEN $3 THEN now() END
-          WHERE id = $1`,
-        [row.id, reason, refunded],
-      );
-      await releaseStock(client, row.id);
-      await appendOrderEvent(client, 'orders.cancelled', { id: row.id, userId: row.user_id! }, origin.id, {
-        reason,
-        refunded,
-      });
+      const refund: Changes = refunded ? { payment_status: 'refunded', refunded_at: NOW } : {};
+      await writeMove(client, move, origin.id, { cancel_reason: reason, ...refund }, () => ({ reason, refunded }));
       return orderAfter(client, row.id);
     });
   }
@@ -247,16 +227,9 @@ export class OrderActions {
   async ship(admin: User, id: string, shipment: Shipment, origin: Origin): Promise<Order> {
     return withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, admin, id);
-      assertTransition(row.status, 'shipped');
-      const { rows } = await client.query<{ shipped_at: Date }>(
-        `UPDATE orders SET status = 'shipped', shipped_at = now(), carrier = $2, tracking_number = $3
-          WHERE id = $1 RETURNING shipped_at`,
-        [row.id, shipment.carrier, shipment.trackingNumber],
-      );
-      await appendOrderEvent(client, 'orders.shipped', { id: row.id, userId: row.user_id! }, origin.id, {
-        ...shipment,
-        shippedAt: rows[0].shipped_at.toISOString(),
-      });
+      const move = checkMove(row, 'ship', actorOf(admin));
+      const changes = { carrier: shipment.carrier, tracking_number: shipment.trackingNumber };
+      await writeMove(client, move, origin.id, changes, (_after, at) => ({ ...shipment, shippedAt: at.toISOString() }));
       return orderAfter(client, row.id);
     });
   }
@@ -264,33 +237,9 @@ export class OrderActions {
   async deliver(admin: User, id: string, origin: Origin): Promise<Order> {
     return withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, admin, id);
-      assertTransition(row.status, 'delivered');
-      const { rows } = await client.query<{ delivered_at: Date }>(
-        `UPDATE orders SET status = 'delivered', delivered_at = now() WHERE id = $1 RETURNING delivered_at`,
-        [row.id],
-      );
-      await appendOrderEvent(client, 'orders.delivered', { id: row.id, userId: row.user_id! }, origin.id, {
-        deliveredAt: rows[0].delivered_at.toISOString(),
-      });
+      const move = checkMove(row, 'deliver', actorOf(admin));
+      await writeMove(client, move, origin.id, {}, (_after, at) => ({ deliveredAt: at.toISOString() }));
       return orderAfter(client, row.id);
     });
   }
-}
-
-/**
- * A deleted user's orders: archived, with the user id moved to archived_user_id (call it in the deletion's
- * transaction). An unpaid order will never be paid by a deleted account, so its reservation goes back to stock;
- * a payment that still succeeds for it is refunded by the webhook.
- */
-export async function archiveOrdersOf(client: PoolClient, userId: string): Promise<void> {
-  // FOR UPDATE waits for a placement still in flight, so its outcome is what gets archived.
-  const { rows: unpaid } = await client.query<{ id: string }>(
-    `SELECT id FROM orders WHERE user_id = $1 AND status = 'pending_payment' FOR UPDATE`,
-    [userId],
-  );
-  for (const { id } of unpaid) await releaseStock(client, id);
-  await client.query(
-    `UPDATE orders SET status = 'archived', archived_user_id = user_id, user_id = NULL WHERE user_id = $1`,
-    [userId],
-  );
 }

@@ -1,9 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import { withTransaction } from '../db';
 import { isUuid } from '../validation';
-import { appendOrderEvent } from './orderEvents';
-import { findOrderRow, releaseStock, type OrderRow } from './orders';
+import { findOrderRow, type OrderRow } from './orders';
+import { findMove, writeMove, type DetailsOf, type Move } from './orderTransitions';
 import type { PaymentEvent, Payments } from './payments';
 
 /** The PaymentIntent of a payment_intent.* event, read defensively: a signed event may still lack fields. */
@@ -14,44 +14,58 @@ interface IntentFields {
   last_payment_error?: { message?: string; decline_code?: string; code?: string } | null;
 }
 
-type Handler = (client: PoolClient, order: OrderRow, intent: IntentFields, correlationId: string) => Promise<void>;
+/** The intent on the order: the one placement recorded, else the event's (none when neither says). */
+const intentIdOf = (order: OrderRow, intent: IntentFields): string | null => order.payment_intent_id ?? intent.id ?? null;
 
 /** payment_intent.succeeded: a pending_payment order becomes paid. */
-const markPaid: Handler = async (client, order, intent, correlationId) => {
-  const { rows } = await client.query<{ paid_at: Date; payment_intent_id: string }>(
-    `UPDATE orders SET status = 'paid', paid_at = now(), payment_status = 'succeeded',
-            payment_intent_id = COALESCE(payment_intent_id, $2)
-      WHERE id = $1 RETURNING paid_at, payment_intent_id`,
-    [order.id, intent.id ?? null],
-  );
-  await appendOrderEvent(client, 'orders.paid', { id: order.id, userId: order.user_id! }, correlationId, {
-    paymentIntentId: rows[0].payment_intent_id,
+async function markPaid(client: PoolClient, move: Move<'pay', OrderRow>, intent: IntentFields, correlationId: string) {
+  const { order } = move;
+  const changes = { payment_status: 'succeeded', payment_intent_id: intentIdOf(order, intent) };
+  await writeMove(client, move, correlationId, changes, (after, at): DetailsOf<'pay'> => ({
+    paymentIntentId: after.payment_intent_id!,
     // What the provider charged, in dollars; the order's total when the intent does not say.
     amount: typeof intent.amount === 'number' ? intent.amount / 100 : Number(order.total),
     currency: 'USD',
-    paidAt: rows[0].paid_at.toISOString(),
-  });
-};
+    paidAt: at.toISOString(),
+  }));
+}
 
 /** payment_intent.payment_failed: a pending_payment order is cancelled and its stock released. */
-const markPaymentFailed: Handler = async (client, order, intent, correlationId) => {
-  const { rows } = await client.query<{ payment_intent_id: string }>(
-    `UPDATE orders SET status = 'cancelled', cancelled_at = now(), cancel_reason = 'payment_failed',
-            payment_status = 'failed', payment_intent_id = COALESCE(payment_intent_id, $2)
-      WHERE id = $1 RETURNING payment_intent_id`,
-    [order.id, intent.id ?? null],
-  );
-  await releaseStock(client, order.id);
+async function markPaymentFailed(
+  client: PoolClient,
+  move: Move<'fail_payment', OrderRow>,
+  intent: IntentFields,
+  correlationId: string,
+) {
+  const changes = {
+    cancel_reason: 'payment_failed',
+    payment_status: 'failed',
+    payment_intent_id: intentIdOf(move.order, intent),
+  };
   const failure = intent.last_payment_error;
-  await appendOrderEvent(client, 'orders.payment_failed', { id: order.id, userId: order.user_id! }, correlationId, {
-    paymentIntentId: rows[0].payment_intent_id,
+  await writeMove(client, move, correlationId, changes, (after) => ({
+    paymentIntentId: after.payment_intent_id!,
     reason: (failure?.message || failure?.decline_code || failure?.code || 'The payment failed').slice(0, 500),
-  });
-};
+  }));
+}
 
-const HANDLERS: Record<string, Handler> = {
-  'payment_intent.succeeded': markPaid,
-  'payment_intent.payment_failed': markPaymentFailed,
+/** Makes the provider's move for a payment event on a locked order; false when the table has none from its status. */
+type Apply = (client: PoolClient, order: OrderRow, intent: IntentFields, correlationId: string) => Promise<boolean>;
+
+function applying<C extends 'pay' | 'fail_payment'>(
+  cause: C,
+  apply: (client: PoolClient, move: Move<C, OrderRow>, intent: IntentFields, correlationId: string) => Promise<void>,
+): Apply {
+  return async (client, order, intent, correlationId) => {
+    const move = findMove(order, cause, 'provider');
+    if (move) await apply(client, move, intent, correlationId);
+    return move !== undefined;
+  };
+}
+
+const HANDLERS: Record<string, Apply> = {
+  'payment_intent.succeeded': applying('pay', markPaid),
+  'payment_intent.payment_failed': applying('fail_payment', markPaymentFailed),
 };
 
 /**
@@ -106,9 +120,8 @@ export async function handlePaymentEvent(
     const orderId = intent.metadata?.orderId;
     // Waits while the order's placement still has it locked, so the webhook sees the saga's outcome.
     const order = typeof orderId === 'string' && isUuid(orderId) ? await findOrderRow(client, orderId, { lock: true }) : undefined;
-    if (order?.status === 'pending_payment') {
-      await handler(client, order, intent, origin.id);
-    } else if (isUnwantedPayment(event.type, intent, order)) {
+    if (order && (await handler(client, order, intent, origin.id))) return { duplicate: false };
+    if (isUnwantedPayment(event.type, intent, order)) {
       // Inside the transaction: if the refund fails, the event stays unrecorded and the provider's retry refunds.
       await refundUnwantedPayment(client, payments, intent.id, order, origin);
     } else {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { StripeSettings } from '../config';
-import type { Origin } from '../context';
+import type { Origin } from '../origin';
 import {
   AppError,
   cardDeclined,

@@ -3,7 +3,7 @@ import { hashPassword } from '../passwords';
 import { isUniqueViolation, withTransaction, type Db } from '../db';
 import { emailExists, userNotFound } from '../errors';
 import { enqueueEvent } from '../outbox';
-import { archiveOrdersOf } from './orders';
+import { archiveOrdersOf } from './orderTransitions';
 import { emailField, Issues, isUuid, objectBody, passwordField, textField } from '../validation';
 
 export type Role = 'customer' | 'admin';

@@ -1,5 +1,5 @@
 import type { Order } from '../services/orders';
-import type { OrderStatus } from '../services/orderStatus';
+import type { OrderStatus } from '../services/orderTransitions';
 import type { User } from '../services/users';
 import { formatPrice, inputField, selectField, statusLabel, statusOptions } from './components';
 import { html, type SafeHtml } from './html';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
-import { isOrderStatus, type OrderStatus } from '../services/orderStatus';
+import { isOrderStatus, type OrderStatus } from '../services/orderTransitions';
 import { listOrders, parseShipment } from '../services/orders';
 import { emailsOf, type User } from '../services/users';
 import { isUuid } from '../validation';

@@ -1,5 +1,5 @@
 import { formatCents } from '../money';
-import type { OrderStatus } from '../services/orderStatus';
+import type { OrderStatus } from '../services/orderTransitions';
 import { html, type SafeHtml } from './html';
 
 /** `$` and two decimals, without thousands separators: 1234.5 → `$1234.50`. */
