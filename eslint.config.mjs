@@ -12,6 +12,23 @@ export default tseslint.config(
     },
   },
   {
+    // contracts/ is the data the shop and the suite share: it imports neither of them.
+    files: ['contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/shop/**', '**/payment-gateway/**', '**/fixtures/**', '**/tests/**', '**/pages/**'],
+              message: 'contracts/ is shared data: it imports neither the shop nor the suite.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**/*.ts', 'fixtures/**/*.ts', 'pages/**/*.ts'],
     ...playwright.configs['flat/recommended'],
     rules: {
