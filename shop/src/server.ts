@@ -12,6 +12,7 @@ import Fastify, {
 import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
 import { installErrorHandlers } from './errors';
+import { registerOpenApi } from './openapi';
 import { requestValidatorCompiler } from './requestValidation';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCartRoutes } from './routes/cart';
@@ -46,7 +47,7 @@ function correlationIdOf(header: string | string[] | undefined): string {
 }
 
 /** The JSON routes; everything else is a server-rendered page (shop/src/web), outside the HTTP contract. */
-const isJsonRoute = (url: string): boolean => url.startsWith('/api/') || url === '/health';
+const isJsonRoute = (url: string): boolean => url.startsWith('/api/') || url === '/health' || url === '/openapi.json';
 
 /** A JSON route declares its contract: the document's tag and every status it answers, with their bodies. */
 function requireContract(route: { url: string; method: string | string[]; schema?: { tags?: unknown; response?: unknown } }): void {
@@ -58,7 +59,7 @@ function requireContract(route: { url: string; method: string | string[]; schema
 
 /**
  * Builds the shop's HTTP server. Routes read the context only when a request comes, so the server can be built
- * without a database or a broker.
+ * without a database or a broker (scripts/openapi.ts does, to write the OpenAPI document).
  */
 export function buildServer(context: ShopContext): FastifyInstance {
   const app = Fastify({
@@ -80,6 +81,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
     reply.header(CORRELATION_HEADER, request.id);
   });
   installErrorHandlers(app, renderNotFoundPage);
+  registerOpenApi(app);
 
   app.register(async (scope) => {
     const api: ApiApp = scope.withTypeProvider<TypeBoxTypeProvider>();
