@@ -37,6 +37,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
   },
   {
+    // contracts/ is the data the shop and the suite share: it imports neither of them.
+    files: ['contracts/**/*.ts'],
+    rules: { 'boundaries/no-import-into': ['error', { folders: ['shop', 'payment-gateway', 'fixtures', 'tests', 'pages', 'environment'] }] },
+  },
+  {
     files: ['tests/**/*.ts', 'fixtures/**/*.ts', 'pages/**/*.ts'],
     ...playwright.configs['flat/recommended'],
     rules: {

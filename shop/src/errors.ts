@@ -1,15 +1,19 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../contracts/http';
 
 export interface FieldIssue {
   field: string;
   message: string;
 }
 
-/** An error the client caused; rendered as `{ error: { code, message, details? } }` with its status. */
+/**
+ * An error the client caused; rendered as `{ error: { code, message, details? } }` with its status. Its code is one
+ * the contract lists (contracts/http/errors.ts).
+ */
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: FieldIssue[],
     readonly headers: Record<string, string> = {},

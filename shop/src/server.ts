@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
 import { installErrorHandlers } from './errors';
+import { registerOpenApi } from './openapi';
+import { requestValidatorCompiler } from './requestValidation';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCartRoutes } from './routes/cart';
 import { registerCategoryRoutes } from './routes/categories';
@@ -18,6 +28,15 @@ import { registerWebRoutes, renderNotFoundPage } from './web/routes';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
+/** The app as the API routes see it: request parts typed from their TypeBox schemas (contracts/http). */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
 /**
  * The request id is the correlation id: the caller's X-Correlation-Id when it is a UUID (the event contract
  * requires one), else a new UUID. It tags the request's log lines, is echoed back and goes into its events.
@@ -27,6 +46,21 @@ function correlationIdOf(header: string | string[] | undefined): string {
   return given && isUuid(given.trim()) ? given.trim() : randomUUID();
 }
 
+/** The JSON routes; everything else is a server-rendered page (shop/src/web), outside the HTTP contract. */
+const isJsonRoute = (url: string): boolean => url.startsWith('/api/') || url === '/health' || url === '/openapi.json';
+
+/** A JSON route declares its contract: the document's tag and every status it answers, with their bodies. */
+function requireContract(route: { url: string; method: string | string[]; schema?: { tags?: unknown; response?: unknown } }): void {
+  if (!isJsonRoute(route.url) || route.method === 'HEAD') return;
+  if (!route.schema?.tags || !route.schema.response) {
+    throw new Error(`${String(route.method)} ${route.url} is a JSON route: declare its tags and response schemas`);
+  }
+}
+
+/**
+ * Builds the shop's HTTP server. Routes read the context only when a request comes, so the server can be built
+ * without a database or a broker (shop/scripts/openapi.ts does, to write the OpenAPI document).
+ */
 export function buildServer(context: ShopContext): FastifyInstance {
   const app = Fastify({
     logger: { level: context.config.logLevel },
@@ -34,23 +68,46 @@ export function buildServer(context: ShopContext): FastifyInstance {
     genReqId: (request) => correlationIdOf(request.headers[CORRELATION_HEADER]),
   });
 
+  // Requests are validated against the route schemas (requestValidation.ts). Responses are not: the serializer is
+  // plain JSON.stringify, so a response schema never filters, coerces or rejects what a route sends. The response
+  // schemas document the contract, and the suite checks the shop's answers against it.
+  app.setValidatorCompiler(requestValidatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.addHook('onRoute', requireContract);
+
   app.register(fastifyCookie);
   app.register(fastifyFormbody);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });
   installErrorHandlers(app, renderNotFoundPage);
+  registerOpenApi(app);
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  registerUserRoutes(app, context);
-  registerAuthRoutes(app, context);
-  registerCategoryRoutes(app, context);
-  registerProductRoutes(app, context);
-  registerReviewRoutes(app, context);
-  registerDiscountRoutes(app, context);
-  registerCartRoutes(app, context);
-  registerOrderRoutes(app, context);
-  registerWebhookRoutes(app, context);
-  registerWebRoutes(app, context);
+  app.register(async (scope) => {
+    const api: ApiApp = scope.withTypeProvider<TypeBoxTypeProvider>();
+    api.get(
+      '/health',
+      {
+        schema: {
+          tags: ['service'],
+          operationId: 'getHealth',
+          summary: 'Whether the shop is up',
+          description: 'Answers once migrations, seeds, topics, the relay and the consumers are ready.',
+          response: { 200: response('Up', ref(Health)) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+    registerUserRoutes(api, context);
+    registerAuthRoutes(api, context);
+    registerCategoryRoutes(api, context);
+    registerProductRoutes(api, context);
+    registerReviewRoutes(api, context);
+    registerDiscountRoutes(api, context);
+    registerCartRoutes(api, context);
+    registerOrderRoutes(api, context);
+    registerWebhookRoutes(api, context);
+    registerWebRoutes(scope, context);
+  });
   return app;
 }

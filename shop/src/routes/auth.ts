@@ -1,14 +1,70 @@
-import type { FastifyInstance } from 'fastify';
+import { Credentials, errorResponse, Headers, RefreshRequest, ref, response, TokenPair, User, withHeaders } from '../../../contracts/http';
 import type { ShopContext } from '../context';
-import { parseCredentials, parseRefreshToken } from '../services/sessions';
+import type { ApiApp } from '../server';
+import { credentialsOf } from '../services/sessions';
+import { accessHooks, BEARER, callerOf } from './access';
+import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
-export function registerAuthRoutes(app: FastifyInstance, { auth, sessions }: ShopContext): void {
-  app.post('/api/auth/login', async (request) => {
-    const { tokens } = await sessions.login(parseCredentials(request.body));
-    return tokens;
-  });
+const tags = ['auth'];
 
-  app.post('/api/auth/refresh', async (request) => sessions.refresh(parseRefreshToken(request.body)));
+/** docs/API.md, "Auth". */
+export function registerAuthRoutes(app: ApiApp, context: ShopContext): void {
+  const access = accessHooks(context);
 
-  app.get('/api/auth/me', async (request) => auth.requireUser(request));
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags,
+        operationId: 'login',
+        summary: 'A token pair for an email and password',
+        description:
+          'After LOGIN_MAX_FAILURES failures for one email (existing or not) its logins answer 429 for LOGIN_LOCK_SECONDS, ' +
+          'even with the right password; a success before the limit resets the count.',
+        body: ref(Credentials),
+        response: {
+          200: response('Logged in', ref(TokenPair)),
+          400: errorResponse(...BODY_ERRORS),
+          401: errorResponse('INVALID_CREDENTIALS'),
+          ...BODY_PARSER_ERRORS,
+          429: withHeaders(errorResponse('TOO_MANY_ATTEMPTS'), Headers.retryAfter),
+        },
+      },
+    },
+    async (request) => (await context.sessions.login(credentialsOf(request.body))).tokens,
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        tags,
+        operationId: 'refreshTokens',
+        summary: 'A new token pair for a refresh token',
+        body: ref(RefreshRequest),
+        response: {
+          200: response('A new pair', ref(TokenPair)),
+          400: errorResponse(...BODY_ERRORS),
+          401: errorResponse('INVALID_TOKEN', 'TOKEN_EXPIRED'),
+          ...BODY_PARSER_ERRORS,
+        },
+      },
+    },
+    async (request) => context.sessions.refresh(request.body.refreshToken),
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      preValidation: access.user,
+      schema: {
+        tags,
+        operationId: 'getCurrentUser',
+        summary: 'The user the token belongs to',
+        security: BEARER,
+        response: { 200: response('The current user', ref(User)), ...TOKEN_ERRORS },
+      },
+    },
+    async (request) => callerOf(request),
+  );
 }

@@ -1,11 +1,37 @@
-import type { FastifyInstance } from 'fastify';
+import { DiscountCode, errorResponse, NewDiscountCode, ref, response } from '../../../contracts/http';
 import type { ShopContext } from '../context';
-import { createDiscountCode, parseNewDiscountCode } from '../services/discounts';
+import type { ApiApp } from '../server';
+import { createDiscountCode, newDiscountCodeOf } from '../services/discounts';
+import { accessHooks, BEARER } from './access';
+import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
-export function registerDiscountRoutes(app: FastifyInstance, { pool, auth }: ShopContext): void {
-  app.post('/api/discount-codes', async (request, reply) => {
-    await auth.requireAdmin(request);
-    const discount = await createDiscountCode(pool, parseNewDiscountCode(request.body));
-    return reply.code(201).send(discount);
-  });
+/** docs/API.md, "Discount codes". */
+export function registerDiscountRoutes(app: ApiApp, context: ShopContext): void {
+  const access = accessHooks(context);
+
+  app.post(
+    '/api/discount-codes',
+    {
+      preValidation: access.admin,
+      schema: {
+        tags: ['discount codes'],
+        operationId: 'createDiscountCode',
+        summary: 'Create a discount code (admin)',
+        security: BEARER,
+        body: ref(NewDiscountCode),
+        response: {
+          201: response('The new code, every field, null when not set', ref(DiscountCode)),
+          400: errorResponse(...BODY_ERRORS),
+          ...TOKEN_ERRORS,
+          403: errorResponse('FORBIDDEN'),
+          409: errorResponse('DISCOUNT_CODE_EXISTS'),
+          ...BODY_PARSER_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const discount = await createDiscountCode(context.pool, newDiscountCodeOf(request.body));
+      return reply.code(201).send(discount);
+    },
+  );
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import { emptyResponse, errorResponse, Headers, NewUser, ref, response, User, UserChanges, UserParams } from '../../../contracts/http';
 import type { ShopContext } from '../context';
-import { deleteUser, getUser, parseRegistration, parseUserChanges, registerUser, updateUser, type User } from '../services/users';
+import type { ApiApp } from '../server';
+import { deleteUser, getUser, registerUser, registrationOf, updateUser, userChangesOf, type User as ShopUser } from '../services/users';
+import { accessHooks, BEARER } from './access';
+import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
-type ById = { Params: { id: string } };
-
-const etagOf = (user: User): string => `"${createHash('sha1').update(JSON.stringify(user)).digest('base64url')}"`;
+const etagOf = (user: ShopUser): string => `"${createHash('sha1').update(JSON.stringify(user)).digest('base64url')}"`;
 
 /** If-None-Match matches when it lists this ETag (weak or strong) or is `*`. */
 function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -16,29 +17,109 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
-export function registerUserRoutes(app: FastifyInstance, { pool, auth }: ShopContext): void {
-  app.post('/api/users', async (request, reply) => {
-    const user = await registerUser(pool, parseRegistration(request.body), request.id);
-    return reply.code(201).header('location', `/api/users/${user.id}`).send(user);
-  });
+const CACHE_CONTROL = 'private, max-age=60';
+const tags = ['users'];
 
-  app.get<ById>('/api/users/:id', async (request, reply) => {
-    await auth.requireSelfOrAdmin(request, request.params.id);
-    const user = await getUser(pool, request.params.id);
-    const etag = etagOf(user);
-    reply.header('cache-control', 'private, max-age=60').header('etag', etag);
-    if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
-    return user;
-  });
+/** docs/API.md, "Users". */
+export function registerUserRoutes(app: ApiApp, context: ShopContext): void {
+  const access = accessHooks(context);
+  const selfOrAdmin = {
+    401: TOKEN_ERRORS[401],
+    403: errorResponse('FORBIDDEN'),
+    404: errorResponse('USER_NOT_FOUND'),
+  };
 
-  app.patch<ById>('/api/users/:id', async (request) => {
-    await auth.requireSelfOrAdmin(request, request.params.id);
-    return updateUser(pool, request.params.id, parseUserChanges(request.body));
-  });
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags,
+        operationId: 'registerUser',
+        summary: 'Register a customer',
+        description: 'Publishes users.registered (the welcome mail follows from it).',
+        body: ref(NewUser),
+        response: {
+          201: response('The new customer', ref(User), Headers.location('/api/users/<id>')),
+          400: errorResponse(...BODY_ERRORS),
+          409: errorResponse('EMAIL_EXISTS'),
+          ...BODY_PARSER_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await registerUser(context.pool, registrationOf(request.body), request.id);
+      return reply.code(201).header('location', `/api/users/${user.id}`).send(user);
+    },
+  );
 
-  app.delete<ById>('/api/users/:id', async (request, reply) => {
-    await auth.requireSelfOrAdmin(request, request.params.id);
-    await deleteUser(pool, request.params.id);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/api/users/:id',
+    {
+      preValidation: access.selfOrAdmin,
+      schema: {
+        tags,
+        operationId: 'getUser',
+        summary: 'A user: themself, or any for an admin',
+        description: 'A customer asking for another id gets 403 whether or not it exists, so ids cannot be probed.',
+        security: BEARER,
+        params: UserParams,
+        response: {
+          200: response('The user', ref(User), { ...Headers.cacheControl(CACHE_CONTROL), ...Headers.etag }),
+          304: emptyResponse('If-None-Match named the current ETag', { ...Headers.cacheControl(CACHE_CONTROL), ...Headers.etag }),
+          ...selfOrAdmin,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await getUser(context.pool, request.params.id);
+      const etag = etagOf(user);
+      reply.header('cache-control', CACHE_CONTROL).header('etag', etag);
+      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      return user;
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      preValidation: access.selfOrAdmin,
+      schema: {
+        tags,
+        operationId: 'updateUser',
+        summary: 'Change a name, email or password',
+        security: BEARER,
+        params: UserParams,
+        body: ref(UserChanges),
+        response: {
+          200: response('The user as changed', ref(User)),
+          400: errorResponse(...BODY_ERRORS),
+          ...selfOrAdmin,
+          409: errorResponse('EMAIL_EXISTS'),
+          ...BODY_PARSER_ERRORS,
+        },
+      },
+    },
+    async (request) => updateUser(context.pool, request.params.id, userChangesOf(request.body)),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    {
+      preValidation: access.selfOrAdmin,
+      schema: {
+        tags,
+        operationId: 'deleteUser',
+        summary: 'Delete a user',
+        description:
+          'A soft delete: the user can no longer log in, the email may be registered again, their orders are archived.',
+        security: BEARER,
+        params: UserParams,
+        response: { 204: emptyResponse('Deleted'), ...selfOrAdmin },
+      },
+    },
+    async (request, reply) => {
+      await deleteUser(context.pool, request.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

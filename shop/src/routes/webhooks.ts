@@ -1,19 +1,45 @@
-import type { FastifyInstance } from 'fastify';
+import { errorResponse, PaymentEvent, ref, response, WebhookHeaders, WebhookReceipt } from '../../../contracts/http';
 import type { ShopContext } from '../context';
+import type { ApiApp } from '../server';
 import { handlePaymentEvent } from '../services/paymentWebhooks';
 
 /** The payment provider's webhooks (docs/API.md, "Payment webhooks"). */
-export function registerWebhookRoutes(app: FastifyInstance, { pool, payments }: ShopContext): void {
+export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
   // Its own scope: the signature covers the exact bytes sent, so this route takes every body as a raw Buffer.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    scope.post('/api/webhooks/payments', async (request) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const event = payments.verifyWebhook(rawBody, request.headers['stripe-signature']);
-      const { duplicate } = await handlePaymentEvent(pool, payments, event, request);
-      return duplicate ? { received: true, duplicate: true } : { received: true };
-    });
+    scope.post(
+      '/api/webhooks/payments',
+      {
+        schema: {
+          tags: ['webhooks'],
+          operationId: 'receivePaymentEvent',
+          summary: "The payment provider's events, signed",
+          description:
+            'payment_intent.succeeded makes a pending_payment order paid (a payment for an order the shop will not ' +
+            'fulfil is refunded); payment_intent.payment_failed cancels it. An event is applied once.',
+          headers: WebhookHeaders,
+          body: ref(PaymentEvent),
+          response: {
+            200: response('Recorded (and applied, unless seen before)', ref(WebhookReceipt)),
+            400: errorResponse('INVALID_JSON', 'BAD_REQUEST'),
+            401: errorResponse('INVALID_SIGNATURE', 'WEBHOOK_EXPIRED'),
+            413: errorResponse('PAYLOAD_TOO_LARGE'),
+            502: errorResponse('PAYMENT_PROVIDER_UNAVAILABLE'),
+          },
+        },
+        // The schemas document what the provider sends; nothing is read before the signature over the raw bytes
+        // verifies, so nothing is validated against them here (a bad signature is a 401, whatever the body).
+        validatorCompiler: () => () => true,
+      },
+      async (request) => {
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const event = context.payments.verifyWebhook(rawBody, request.headers['stripe-signature']);
+        const { duplicate } = await handlePaymentEvent(context.pool, context.payments, event, request);
+        return duplicate ? { received: true as const, duplicate: true as const } : { received: true as const };
+      },
+    );
   });
 }

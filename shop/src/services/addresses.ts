@@ -1,7 +1,7 @@
-import { Issues, objectBody, textField } from '../validation';
+import { COUNTRIES, type Country, type NewShippingAddress } from '../../../contracts/http';
+import { textProblem, type InputCheck } from '../validation';
 
-export const COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL'] as const;
-export type Country = (typeof COUNTRIES)[number];
+export { COUNTRIES, type Country };
 
 export interface ShippingAddress {
   name: string;
@@ -23,37 +23,33 @@ const POSTAL_CODES: Record<Country, { pattern: RegExp; example: string }> = {
 };
 
 const isCountry = (value: unknown): value is Country => (COUNTRIES as readonly unknown[]).includes(value);
+const countryOf = (value: string): string => value.trim().toUpperCase();
+const hasLine2 = (address: NewShippingAddress): address is NewShippingAddress & { line2: string } =>
+  typeof address.line2 === 'string' && address.line2 !== '';
 
-/** `{ name, line1, line2?, city, postalCode, country }`, one issue per bad field; line2 may be absent or empty. */
-export function parseShippingAddress(body: unknown): ShippingAddress {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const required = (field: string) =>
-    input[field] === undefined || input[field] === null ? issues.add(field, 'is required') : input[field];
-
-  const name = required('name') !== undefined ? textField(issues, 'name', input.name, 1, 100) : undefined;
-  const line1 = required('line1') !== undefined ? textField(issues, 'line1', input.line1, 1, 100) : undefined;
-  const line2 =
-    input.line2 === undefined || input.line2 === null || input.line2 === ''
-      ? null
-      : textField(issues, 'line2', input.line2, 1, 100);
-  const city = required('city') !== undefined ? textField(issues, 'city', input.city, 1, 100) : undefined;
-
-  let country: Country | undefined;
-  if (required('country') !== undefined) {
-    const given = typeof input.country === 'string' ? input.country.trim().toUpperCase() : input.country;
-    country = isCountry(given) ? given : issues.add('country', `must be one of ${COUNTRIES.join(', ')}`);
-  }
-  let postalCode: string | undefined;
-  if (required('postalCode') !== undefined) {
-    postalCode = textField(issues, 'postalCode', input.postalCode, 1, 20);
-    if (postalCode !== undefined && country !== undefined) {
-      const rule = POSTAL_CODES[country];
-      postalCode = rule.pattern.test(postalCode)
-        ? postalCode.toUpperCase()
-        : issues.add('postalCode', `must be a valid postal code for ${country}, like ${rule.example}`);
+/** What the address schema cannot say: lengths once trimmed, the country in any case, the postal code for it. */
+export const checkShippingAddress: InputCheck<NewShippingAddress> = (address, issues) => {
+  for (const field of ['name', 'line1', 'city'] as const) issues.check(address, field, textProblem(1, 100));
+  if (hasLine2(address)) issues.check(address, 'line2', textProblem(1, 100));
+  issues.check(address, 'country', (country) =>
+    isCountry(countryOf(country)) ? undefined : `must be one of ${COUNTRIES.join(', ')}`,
+  );
+  issues.check(address, 'postalCode', textProblem(1, 20));
+  if (issues.accepted(address, 'postalCode', 'country')) {
+    const country = countryOf(address.country) as Country;
+    const rule = POSTAL_CODES[country];
+    if (!rule.pattern.test(address.postalCode.trim())) {
+      issues.add('postalCode', `must be a valid postal code for ${country}, like ${rule.example}`);
     }
   }
-  issues.throwIfAny();
-  return { name: name!, line1: line1!, line2: line2 ?? null, city: city!, postalCode: postalCode!, country: country! };
-}
+};
+
+/** A valid address as it is stored: trimmed, country and postal code upper-cased, line2 null when absent or empty. */
+export const shippingAddressOf = (address: NewShippingAddress): ShippingAddress => ({
+  name: address.name.trim(),
+  line1: address.line1.trim(),
+  line2: hasLine2(address) ? address.line2.trim() : null,
+  city: address.city.trim(),
+  postalCode: address.postalCode.trim().toUpperCase(),
+  country: countryOf(address.country) as Country,
+});

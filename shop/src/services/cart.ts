@@ -1,9 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
+import type * as Http from '../../../contracts/http';
 import { withTransaction, type Db } from '../db';
 import { cartItemNotFound, invalidProduct, outOfStock, validationError } from '../errors';
 import { fromCents, toCents } from '../money';
-import { Issues, isUuid, objectBody } from '../validation';
-import { parseShippingAddress, type ShippingAddress } from './addresses';
+import { isUuid } from '../validation';
+import type { ShippingAddress } from './addresses';
 import { findDiscountCode, requireApplicableCode, type DiscountRow } from './discounts';
 import { lineView, price, type PricedLine, type Pricing, type ShippingRates } from './pricing';
 
@@ -32,41 +33,8 @@ export interface CartContents {
 
 const MAX_QUANTITY = 99;
 
-function quantityField(issues: Issues, value: unknown): number | undefined {
-  if (value === undefined || value === null) return issues.add('quantity', 'is required');
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_QUANTITY
-    ? value
-    : issues.add('quantity', `must be an integer from 1 to ${MAX_QUANTITY}`);
-}
-
-export function parseNewItem(body: unknown): { productId: string; quantity: number } {
-  const input = objectBody(body);
-  const issues = new Issues();
-  let productId: string | undefined;
-  if (input.productId === undefined || input.productId === null) issues.add('productId', 'is required');
-  else if (typeof input.productId !== 'string') issues.add('productId', 'must be a string');
-  else productId = input.productId.trim();
-  const quantity = quantityField(issues, input.quantity);
-  issues.throwIfAny();
-  return { productId: productId!, quantity: quantity! };
-}
-
-export function parseQuantity(body: unknown): number {
-  const issues = new Issues();
-  const quantity = quantityField(issues, objectBody(body).quantity);
-  issues.throwIfAny();
-  return quantity!;
-}
-
-export function parseDiscountCode(body: unknown): string {
-  const input = objectBody(body);
-  const issues = new Issues();
-  if (typeof input.code !== 'string' || input.code.trim() === '') {
-    issues.add('code', input.code === undefined || input.code === null ? 'is required' : 'must not be empty');
-  }
-  issues.throwIfAny();
-  return (input.code as string).trim();
-}
+/** A valid item to add: the product id trimmed (the schema checks the quantity). */
+export const newItemOf = (item: Http.NewCartItem) => ({ productId: item.productId.trim(), quantity: item.quantity });
 
 /** The message OUT_OF_STOCK lists per short item: `<productId>: requested N, available M`. */
 export const shortItem = (productId: string, requested: number, available: number) => ({
@@ -202,8 +170,7 @@ export class Carts {
     });
   }
 
-  async setShippingAddress(userId: string, body: unknown): Promise<Cart> {
-    const address = parseShippingAddress(body);
+  async setShippingAddress(userId: string, address: ShippingAddress): Promise<Cart> {
     return this.change(userId, async (client) => {
       await client.query('UPDATE carts SET shipping_address = $2, updated_at = now() WHERE user_id = $1', [
         userId,

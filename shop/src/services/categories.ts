@@ -1,6 +1,7 @@
 import { isUniqueViolation, type Db } from '../db';
 import { categoryExists, categoryNotFound } from '../errors';
-import { Issues, isUuid, objectBody, textField } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { isUuid, textProblem, type InputCheck } from '../validation';
 
 export interface Category {
   id: string;
@@ -13,10 +14,7 @@ export interface NewCategory {
   slug: string;
 }
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SLUG_MAX = 100;
-
-export const isSlug = (value: string): boolean => value.length <= SLUG_MAX && SLUG.test(value);
 
 /** "Home & Garden" → "home-garden": accents dropped, anything else between words becomes one hyphen. */
 export function slugify(name: string): string {
@@ -30,23 +28,18 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
 }
 
-export function parseNewCategory(body: unknown): NewCategory {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const name = textField(issues, 'name', input.name, 1, 100);
-  let slug: string | undefined;
-  if (input.slug !== undefined) {
-    if (typeof input.slug !== 'string' || !isSlug(input.slug)) {
-      issues.add('slug', 'must be 1–100 lower-case letters, digits and single hyphens, like "home-garden"');
-    } else {
-      slug = input.slug;
-    }
-  } else if (name !== undefined) {
-    slug = slugify(name) || issues.add('name', 'must contain a letter or digit to derive a slug from');
+/** The name's length once trimmed, and a slug to derive from it when none is given (the schema checks a given one). */
+export const checkNewCategory: InputCheck<Http.NewCategory> = (category, issues) => {
+  issues.check(category, 'name', textProblem(1, 100));
+  if (category.slug === undefined && issues.accepted(category, 'name') && slugify(category.name) === '') {
+    issues.add('name', 'must contain a letter or digit to derive a slug from');
   }
-  issues.throwIfAny();
-  return { name: name!, slug: slug! };
-}
+};
+
+export const newCategoryOf = (category: Http.NewCategory): NewCategory => ({
+  name: category.name.trim(),
+  slug: category.slug ?? slugify(category.name.trim()),
+});
 
 export async function listCategories(db: Db): Promise<Category[]> {
   const { rows } = await db.query<Category>('SELECT id, slug, name FROM categories ORDER BY name, slug');

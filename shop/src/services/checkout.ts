@@ -3,7 +3,8 @@ import type { Origin } from '../origin';
 import { inTransaction } from '../db';
 import { cartEmpty, invalidProduct, invalidStatusTransition, outOfStock, shippingAddressRequired } from '../errors';
 import { centsToDecimal } from '../money';
-import { Issues, objectBody, textField } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { textProblem, type InputCheck } from '../validation';
 import { lockCart, readCart, shortItem } from './cart';
 import { appendOrderEvent } from './orderEvents';
 import { findOrderRow, getOrderFor, type Order } from './orders';
@@ -18,23 +19,15 @@ export interface PlaceOrderRequest {
   idempotencyKey?: string;
 }
 
-export function parsePlaceOrder(body: unknown, idempotencyKey: string | string[] | undefined): PlaceOrderRequest {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const paymentMethod =
-    input.paymentMethod === undefined || input.paymentMethod === null
-      ? issues.add('paymentMethod', 'is required')
-      : textField(issues, 'paymentMethod', input.paymentMethod, 1, 255);
-  let key: string | undefined;
-  if (idempotencyKey !== undefined) {
-    key =
-      typeof idempotencyKey === 'string' && /^[\x21-\x7e]{1,255}$/.test(idempotencyKey)
-        ? idempotencyKey
-        : issues.add('Idempotency-Key', 'must be 1–255 visible ASCII characters, given once');
-  }
-  issues.throwIfAny();
-  return { paymentMethod: paymentMethod!, idempotencyKey: key };
-}
+/** The payment method's length once trimmed (the schemas check that it is there and the Idempotency-Key header). */
+export const checkNewOrder: InputCheck<Http.NewOrder> = (order, issues) => {
+  issues.check(order, 'paymentMethod', textProblem(1, 255));
+};
+
+export const placeOrderOf = (order: Http.NewOrder, idempotencyKey: string | undefined): PlaceOrderRequest => ({
+  paymentMethod: order.paymentMethod.trim(),
+  idempotencyKey,
+});
 
 /** The advisory-lock class of order placement (two-key form, so it cannot collide with the shop's one-key locks). */
 const PLACEMENT_LOCK_CLASS = 7_240_004;

@@ -1,7 +1,8 @@
 import { isUniqueViolation, type Db } from '../db';
 import { discountCodeExists, invalidDiscountCode } from '../errors';
 import { centsToDecimal, formatCents, toCents } from '../money';
-import { Issues, objectBody } from '../validation';
+import type * as Http from '../../../contracts/http';
+import type { InputCheck } from '../validation';
 
 /** A discount code as the API shows it (money in dollars). */
 export interface DiscountCode {
@@ -20,7 +21,6 @@ export interface DiscountRow {
   min_subtotal: string | null;
 }
 
-const CODE = /^[A-Z0-9-]{3,32}$/;
 const COLUMNS = 'code, percent_off, amount_off, expires_at, min_subtotal';
 
 function toDiscountCode(row: DiscountRow): DiscountCode {
@@ -33,17 +33,6 @@ function toDiscountCode(row: DiscountRow): DiscountCode {
   };
 }
 
-/** A positive amount with at most two decimals, in cents. */
-function amountField(issues: Issues, field: string, value: unknown, { allowZero = false } = {}): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return issues.add(field, 'must be a number');
-  if (allowZero ? value < 0 : value <= 0) {
-    return issues.add(field, allowZero ? 'must be greater than or equal to 0' : 'must be greater than 0');
-  }
-  if (value > 1_000_000) return issues.add(field, 'must be at most 1000000');
-  if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) return issues.add(field, 'must have at most two decimals');
-  return toCents(value);
-}
-
 export interface NewDiscountCode {
   code: string;
   percentOff: number | null;
@@ -52,49 +41,28 @@ export interface NewDiscountCode {
   minSubtotalCents: number | null;
 }
 
-export function parseNewDiscountCode(body: unknown): NewDiscountCode {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const given = (field: string) => input[field] !== undefined && input[field] !== null;
+const given = (value: unknown): boolean => value !== undefined && value !== null;
+const parseDate = (value: string): Date | undefined => {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+};
 
-  let code: string | undefined;
-  if (!given('code')) issues.add('code', 'is required');
-  else if (typeof input.code !== 'string' || !CODE.test(input.code.trim().toUpperCase())) {
-    issues.add('code', 'must be 3–32 characters of A-Z, 0-9 and -');
-  } else code = input.code.trim().toUpperCase();
-
-  let percentOff: number | undefined;
-  let amountOffCents: number | undefined;
-  if (given('percentOff') === given('amountOff')) {
+/** What the schema cannot say: exactly one kind of discount (null counts as absent), and an expiry Date can read. */
+export const checkNewDiscountCode: InputCheck<Http.NewDiscountCode> = (discount, issues) => {
+  if (given(discount.percentOff) === given(discount.amountOff)) {
     issues.add('body', 'must contain exactly one of percentOff and amountOff');
-  } else if (given('percentOff')) {
-    const value = input.percentOff;
-    percentOff =
-      typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100
-        ? value
-        : issues.add('percentOff', 'must be an integer from 1 to 100');
-  } else {
-    amountOffCents = amountField(issues, 'amountOff', input.amountOff);
   }
+  issues.check(discount, 'expiresAt', (expiresAt) => (parseDate(expiresAt) ? undefined : 'must be an ISO 8601 date-time'));
+};
 
-  let expiresAt: Date | undefined;
-  if (given('expiresAt')) {
-    const parsed = typeof input.expiresAt === 'string' ? new Date(input.expiresAt) : undefined;
-    expiresAt =
-      parsed && !Number.isNaN(parsed.getTime()) ? parsed : issues.add('expiresAt', 'must be an ISO 8601 date-time');
-  }
-  const minSubtotalCents = given('minSubtotal')
-    ? amountField(issues, 'minSubtotal', input.minSubtotal, { allowZero: true })
-    : undefined;
-  issues.throwIfAny();
-  return {
-    code: code!,
-    percentOff: percentOff ?? null,
-    amountOffCents: amountOffCents ?? null,
-    expiresAt: expiresAt ?? null,
-    minSubtotalCents: minSubtotalCents ?? null,
-  };
-}
+/** A valid new code as it is stored: trimmed and upper-cased, money in cents, null for what was not given. */
+export const newDiscountCodeOf = (discount: Http.NewDiscountCode): NewDiscountCode => ({
+  code: discount.code.trim().toUpperCase(),
+  percentOff: discount.percentOff ?? null,
+  amountOffCents: given(discount.amountOff) ? toCents(discount.amountOff!) : null,
+  expiresAt: given(discount.expiresAt) ? parseDate(discount.expiresAt!)! : null,
+  minSubtotalCents: given(discount.minSubtotal) ? toCents(discount.minSubtotal!) : null,
+});
 
 export async function createDiscountCode(db: Db, discount: NewDiscountCode): Promise<DiscountCode> {
   try {

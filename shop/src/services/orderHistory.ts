@@ -1,9 +1,10 @@
 import type { Db } from '../db';
+import type { OrderStatus } from './orderTransitions';
 import { requireVisibleOrder } from './orders';
 import type { User } from './users';
 
 export interface HistoryEntry {
-  status: string;
+  status: OrderStatus;
   eventId: string;
   occurredAt: string;
 }
@@ -11,7 +12,7 @@ export interface HistoryEntry {
 /** The order's history as the order-tracking projection has applied it, oldest first (it may lag the order by a moment). */
 export async function getOrderHistory(db: Db, user: User, orderId: string): Promise<HistoryEntry[]> {
   await requireVisibleOrder(db, user, orderId);
-  const { rows } = await db.query<{ status: string; event_id: string; occurred_at: Date }>(
+  const { rows } = await db.query<{ status: OrderStatus; event_id: string; occurred_at: Date }>(
     'SELECT status, event_id, occurred_at FROM order_history WHERE order_id = $1 ORDER BY sequence',
     [orderId],
   );

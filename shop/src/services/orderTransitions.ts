@@ -3,6 +3,7 @@ import { forbidden, invalidStatusTransition } from '../errors';
 import { ORDER_EVENT_TYPES, type OrderEventBase, type OrderEventPayloads, type OrderEventType } from '../events';
 import type { ShippingAddress } from './addresses';
 import { appendOrderEvent } from './orderEvents';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../contracts/http';
 
 /*
  * The order state machine as one table, and every write of orders.status. The table mirrors docs/API.md ("Orders":
@@ -10,8 +11,10 @@ import { appendOrderEvent } from './orderEvents';
  * against the table, and the order-tracking projection judges the events it replays by the same table.
  */
 
-export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'archived'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus };
+
+/** Why an order was cancelled (the order's `cancelReason`). */
+export type CancelReason = NonNullable<Order['cancelReason']>;
 
 export const isOrderStatus = (value: unknown): value is OrderStatus =>
   (ORDER_STATUSES as readonly unknown[]).includes(value);
@@ -106,7 +109,7 @@ export interface OrderState {
   shipped_at: Date | null;
   delivered_at: Date | null;
   cancelled_at: Date | null;
-  cancel_reason: string | null;
+  cancel_reason: CancelReason | null;
   refunded_at: Date | null;
 }
 
@@ -146,8 +149,8 @@ export const NOW = Symbol('now()');
 
 /** What a move sets besides the status and its timestamp. */
 export type Changes = {
-  [K in 'payment_intent_id' | 'payment_status' | 'cancel_reason' | 'carrier' | 'tracking_number']?: string | null;
-} & { refunded_at?: typeof NOW };
+  [K in 'payment_intent_id' | 'payment_status' | 'carrier' | 'tracking_number']?: string | null;
+} & { cancel_reason?: CancelReason | null; refunded_at?: typeof NOW };
 
 /** Puts an order's reserved stock back. */
 async function releaseStock(client: PoolClient, orderId: string): Promise<void> {

@@ -3,13 +3,12 @@ import type { Origin } from '../origin';
 import { withTransaction, type Db } from '../db';
 import { orderNotFound } from '../errors';
 import { toCents } from '../money';
-import { Issues, isUuid, objectBody, textField } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { isUuid, textProblem, type InputCheck } from '../validation';
 import type { ShippingAddress } from './addresses';
 import {
   checkMove,
-  isOrderStatus,
   NOW,
-  ORDER_STATUSES,
   writeMove,
   type Actor,
   type Changes,
@@ -41,7 +40,7 @@ export interface Order {
   shippedAt: string | null;
   deliveredAt: string | null;
   cancelledAt: string | null;
-  cancelReason: string | null;
+  cancelReason: Http.Order['cancelReason'];
   refundedAt: string | null;
 }
 
@@ -136,20 +135,6 @@ export interface OrderFilter {
   userId?: string;
 }
 
-export function parseOrderFilter(query: Record<string, unknown>): OrderFilter {
-  const issues = new Issues();
-  const filter: OrderFilter = {};
-  const { status, userId } = query;
-  if (status !== undefined && status !== '') {
-    filter.status = isOrderStatus(status) ? status : issues.add('status', `must be one of ${ORDER_STATUSES.join(', ')}`);
-  }
-  if (userId !== undefined && userId !== '') {
-    filter.userId = typeof userId === 'string' && isUuid(userId) ? userId : issues.add('userId', 'must be a UUID');
-  }
-  issues.throwIfAny();
-  return filter;
-}
-
 /** Newest first; a customer's own orders only (their userId filter is ignored), an admin's all of them. */
 export async function listOrders(db: Db, user: User, filter: OrderFilter): Promise<Order[]> {
   const conditions: string[] = [];
@@ -186,18 +171,16 @@ export interface Shipment {
   trackingNumber: string;
 }
 
-export function parseShipment(body: unknown): Shipment {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const field = (name: 'carrier' | 'trackingNumber') =>
-    input[name] === undefined || input[name] === null
-      ? issues.add(name, 'is required')
-      : textField(issues, name, input[name], 1, 64);
-  const carrier = field('carrier');
-  const trackingNumber = field('trackingNumber');
-  issues.throwIfAny();
-  return { carrier: carrier!, trackingNumber: trackingNumber! };
-}
+/** The carrier's and the tracking number's lengths once trimmed (the schema checks that both are there). */
+export const checkShipment: InputCheck<Http.Shipment> = (shipment, issues) => {
+  issues.check(shipment, 'carrier', textProblem(1, 64));
+  issues.check(shipment, 'trackingNumber', textProblem(1, 64));
+};
+
+export const shipmentOf = (shipment: Http.Shipment): Shipment => ({
+  carrier: shipment.carrier.trim(),
+  trackingNumber: shipment.trackingNumber.trim(),
+});
 
 /** The order actions after placement: cancel (with a refund when paid), ship and deliver. */
 export class OrderActions {

@@ -3,7 +3,7 @@ import type { Origin } from '../origin';
 import { withTransaction } from '../db';
 import { isUuid } from '../validation';
 import { findOrderRow, type OrderRow } from './orders';
-import { findMove, writeMove, type DetailsOf, type Move } from './orderTransitions';
+import { findMove, writeMove, type Changes, type DetailsOf, type Move } from './orderTransitions';
 import type { PaymentEvent, Payments } from './payments';
 
 /** The PaymentIntent of a payment_intent.* event, read defensively: a signed event may still lack fields. */
@@ -37,7 +37,7 @@ async function markPaymentFailed(
   intent: IntentFields,
   correlationId: string,
 ) {
-  const changes = {
+  const changes: Changes = {
     cancel_reason: 'payment_failed',
     payment_status: 'failed',
     payment_intent_id: intentIdOf(move.order, intent),

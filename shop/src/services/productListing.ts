@@ -1,9 +1,9 @@
+import type * as Http from '../../../contracts/http';
 import type { Db } from '../db';
-import { Issues } from '../validation';
+import type { InputCheck } from '../validation';
 import { selectFrom, toProduct, type Product, type ProductRow } from './products';
 
-const SORTS = ['newest', 'price_asc', 'price_desc'] as const;
-type Sort = (typeof SORTS)[number];
+type Sort = (typeof Http.SORTS)[number];
 
 /** A listing request; optional fields are the ones the caller gave, so links repeat exactly those. */
 export interface ProductQuery {
@@ -28,57 +28,17 @@ const ORDER_BY: Record<Sort, string> = {
   price_desc: 'p.price DESC, p.created_at DESC, p.id DESC',
 };
 
-/** One query-string value; empty means absent, because a submitted filter form sends its empty fields. */
-function single(issues: Issues, query: Record<string, unknown>, field: string): string | undefined {
-  const value = query[field];
-  if (Array.isArray(value)) return issues.add(field, 'must be given once');
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function pageParam(issues: Issues, raw: string): number | undefined {
-  const page = Number(raw);
-  return /^\d+$/.test(raw) && page >= 1 && Number.isSafeInteger(page)
-    ? page
-    : issues.add('page', 'must be an integer greater than or equal to 1');
-}
-
-function pageSizeParam(issues: Issues, raw: string): number | undefined {
-  const pageSize = Number(raw);
-  return /^\d+$/.test(raw) && pageSize >= 1 && pageSize <= 100
-    ? pageSize
-    : issues.add('pageSize', 'must be an integer from 1 to 100');
-}
-
-function priceParam(issues: Issues, field: string, raw: string): number | undefined {
-  return /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : issues.add(field, 'must be a number greater than or equal to 0');
-}
-
-export function parseProductQuery(query: Record<string, unknown>): ProductQuery {
-  const issues = new Issues();
-  const read = (field: string) => single(issues, query, field);
-  const page = read('page');
-  const pageSize = read('pageSize');
-  const minPrice = read('minPrice');
-  const maxPrice = read('maxPrice');
-  const sort = read('sort');
-  const q = read('q');
-  const parsed: ProductQuery = {
-    page: page === undefined ? 1 : (pageParam(issues, page) ?? 1),
-    pageSize: pageSize === undefined ? undefined : pageSizeParam(issues, pageSize),
-    category: read('category'),
-    q: q !== undefined && q.length > 200 ? issues.add('q', 'must be at most 200 characters') : q,
-    minPrice: minPrice === undefined ? undefined : priceParam(issues, 'minPrice', minPrice),
-    maxPrice: maxPrice === undefined ? undefined : priceParam(issues, 'maxPrice', maxPrice),
-    sort:
-      sort === undefined || (SORTS as readonly string[]).includes(sort)
-        ? (sort as Sort | undefined)
-        : issues.add('sort', `must be one of ${SORTS.join(', ')}`),
-  };
-  if (parsed.minPrice !== undefined && parsed.maxPrice !== undefined && parsed.minPrice > parsed.maxPrice) {
+/** What the query's schema cannot say: a price range is not upside down. */
+export const checkProductQuery: InputCheck<Http.ProductQuery> = (query, issues) => {
+  if (issues.accepted(query, 'minPrice', 'maxPrice') && query.minPrice! > query.maxPrice!) {
     issues.add('maxPrice', 'must be greater than or equal to minPrice');
   }
-  issues.throwIfAny();
-  return parsed;
+};
+
+/** The listing a valid query asks for: exactly the filters it gave, and page 1 unless it gave one. */
+export function productQueryOf(query: Http.ProductQuery): ProductQuery {
+  const { page = 1, pageSize, category, q, minPrice, maxPrice, sort } = query;
+  return { page, pageSize, category, q, minPrice, maxPrice, sort };
 }
 
 /** `basePath?<the caller's filters>&page=N`, so every link keeps the filters of the page it came from. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { isUniqueViolation, type Db } from '../db';
-import { productNotFound, skuExists } from '../errors';
-import { Issues, isUuid, objectBody, textField } from '../validation';
-import { findCategoryIdBySlug, isSlug } from './categories';
+import type * as Http from '../../../contracts/http';
+import { productNotFound, skuExists, validationError } from '../errors';
+import { isUuid, textProblem, type InputCheck } from '../validation';
+import { findCategoryIdBySlug } from './categories';
 
 export interface Product {
   id: string;
@@ -40,10 +41,6 @@ export interface ProductFields {
   sku: string;
 }
 
-const MAX_PRICE = 1_000_000;
-const MAX_STOCK = 2_147_483_647;
-const SKU = /^[A-Z0-9-]{3,64}$/;
-
 /** Selects products joined with their category, from `source` (the table, or a CTE of changed rows). */
 export const selectFrom = (source: string) => `
   SELECT p.id, p.sku, p.name, p.description, p.price, p.stock, p.created_at, p.updated_at,
@@ -67,61 +64,50 @@ export function toProduct(row: ProductRow): Product {
 
 const generateSku = (): string => `SKU-${randomBytes(5).toString('hex').toUpperCase()}`;
 
-function priceField(issues: Issues, value: unknown): number | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return issues.add('price', 'must be a number');
-  if (value <= 0) return issues.add('price', 'must be greater than 0');
-  if (value > MAX_PRICE) return issues.add('price', `must be at most ${MAX_PRICE}`);
-  // Binary floating point: 19.99 * 100 is 1998.9999999999998, so compare with a tolerance.
-  if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) return issues.add('price', 'must have at most two decimals');
-  return value;
-}
+/** What the product schemas cannot say: the name's and the description's lengths once trimmed, on one line or not. */
+export const checkProductFields: InputCheck<Http.ProductChanges> = (product, issues) => {
+  issues.check(product, 'name', textProblem(1, 200));
+  issues.check(product, 'description', textProblem(0, 5000, { multiline: true }));
+};
 
-function stockField(issues: Issues, value: unknown): number | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value)) return issues.add('stock', 'must be an integer');
-  if (value < 0) return issues.add('stock', 'must be greater than or equal to 0');
-  if (value > MAX_STOCK) return issues.add('stock', `must be at most ${MAX_STOCK}`);
-  return value;
-}
+const PRODUCT_FIELDS = ['name', 'description', 'price', 'stock', 'categorySlug', 'sku'] as const;
 
-function skuField(issues: Issues, value: unknown): string | undefined {
-  if (typeof value === 'string' && SKU.test(value)) return value;
-  return issues.add('sku', 'must be 3–64 characters of A-Z, 0-9 and -');
-}
-
-function descriptionField(issues: Issues, value: unknown): string | undefined {
-  if (value === null) return '';
-  return textField(issues, 'description', value, 0, 5000, { multiline: true });
-}
-
-async function categoryField(db: Db, issues: Issues, value: unknown): Promise<string | undefined> {
-  if (typeof value !== 'string' || !isSlug(value)) return issues.add('categorySlug', 'must be a category slug');
-  return (await findCategoryIdBySlug(db, value)) ?? issues.add('categorySlug', 'must be an existing category');
-}
-
-/**
- * Validates a product body, one issue per bad field. `partial` (PATCH) accepts any non-empty subset;
- * otherwise name, price, stock and categorySlug are required, and a missing sku is generated.
- */
-export async function parseProductFields(db: Db, body: unknown, partial: true): Promise<Partial<ProductFields>>;
-export async function parseProductFields(db: Db, body: unknown, partial: false): Promise<ProductFields>;
-export async function parseProductFields(db: Db, body: unknown, partial: boolean): Promise<Partial<ProductFields>> {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const fields: Partial<ProductFields> = {};
-  const given = (field: string) => input[field] !== undefined;
-  const required = (field: string) => given(field) || (!partial && issues.add(field, 'is required'));
-
-  if (required('name')) fields.name = textField(issues, 'name', input.name, 1, 200);
-  if (given('description')) fields.description = descriptionField(issues, input.description);
-  if (required('price')) fields.price = priceField(issues, input.price);
-  if (required('stock')) fields.stock = stockField(issues, input.stock);
-  if (required('categorySlug')) fields.categoryId = await categoryField(db, issues, input.categorySlug);
-  if (given('sku')) fields.sku = skuField(issues, input.sku);
-  if (partial && Object.keys(fields).length === 0) {
-    issues.add('body', 'must contain at least one of name, description, price, stock, categorySlug, sku');
+/** A PATCH must change something (fields the API does not know do not count). */
+export const checkProductChanges: InputCheck<Http.ProductChanges> = (changes, issues) => {
+  checkProductFields(changes, issues);
+  if (PRODUCT_FIELDS.every((field) => changes[field] === undefined)) {
+    issues.add('body', `must contain at least one of ${PRODUCT_FIELDS.join(', ')}`);
   }
-  issues.throwIfAny();
-  return partial ? fields : { description: '', sku: generateSku(), ...fields };
+};
+
+/** The category's id; a slug no category has is a VALIDATION_ERROR on categorySlug (once the body is well-formed). */
+async function categoryIdOf(db: Db, slug: string): Promise<string> {
+  const id = await findCategoryIdBySlug(db, slug);
+  if (id === undefined) throw validationError([{ field: 'categorySlug', message: 'must be an existing category' }]);
+  return id;
+}
+
+/** A valid new product as it is stored: text trimmed, the category resolved, a SKU generated when none is given. */
+export async function newProductOf(db: Db, product: Http.NewProduct): Promise<ProductFields> {
+  return {
+    name: product.name.trim(),
+    description: product.description?.trim() ?? '',
+    price: product.price,
+    stock: product.stock,
+    categoryId: await categoryIdOf(db, product.categorySlug),
+    sku: product.sku ?? generateSku(),
+  };
+}
+
+export async function productChangesOf(db: Db, changes: Http.ProductChanges): Promise<Partial<ProductFields>> {
+  return {
+    ...(changes.name !== undefined && { name: changes.name.trim() }),
+    ...(changes.description !== undefined && { description: changes.description?.trim() ?? '' }),
+    ...(changes.price !== undefined && { price: changes.price }),
+    ...(changes.stock !== undefined && { stock: changes.stock }),
+    ...(changes.categorySlug !== undefined && { categoryId: await categoryIdOf(db, changes.categorySlug) }),
+    ...(changes.sku !== undefined && { sku: changes.sku }),
+  };
 }
 
 function rethrowSkuConflict(error: unknown): never {

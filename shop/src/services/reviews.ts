@@ -1,6 +1,7 @@
 import { isUniqueViolation, type Db } from '../db';
 import { alreadyReviewed, reviewNotAllowed } from '../errors';
-import { Issues, objectBody, textField } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { textProblem, type InputCheck } from '../validation';
 import { getProduct } from './products';
 import type { User } from './users';
 
@@ -42,21 +43,12 @@ const selectReviews = (source: string) => `
   SELECT r.id, r.product_id, r.user_id, u.name AS author_name, r.rating, r.comment, r.verified, r.created_at
     FROM ${source} r JOIN users u ON u.id = r.user_id`;
 
-export function parseReview(body: unknown): { rating: number; comment: string } {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const { rating } = input;
-  if (rating === undefined || rating === null) issues.add('rating', 'is required');
-  else if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5) {
-    issues.add('rating', 'must be an integer from 1 to 5');
-  }
-  const comment =
-    input.comment === undefined || input.comment === null
-      ? issues.add('comment', 'is required')
-      : textField(issues, 'comment', input.comment, 1, 2000, { multiline: true });
-  issues.throwIfAny();
-  return { rating: rating as number, comment: comment! };
-}
+/** The comment's length once trimmed (the schema checks the rating and that both are there). */
+export const checkReview: InputCheck<Http.NewReview> = (review, issues) => {
+  issues.check(review, 'comment', textProblem(1, 2000, { multiline: true }));
+};
+
+export const reviewOf = (review: Http.NewReview) => ({ rating: review.rating, comment: review.comment.trim() });
 
 /** Only a customer with a delivered order containing the product may review it: every review is a verified purchase. */
 export async function mayReview(db: Db, userId: string, productId: string): Promise<boolean> {

@@ -2,7 +2,8 @@ import type { Authenticator, TokenPair } from '../auth';
 import type { Db } from '../db';
 import { invalidCredentials, tooManyAttempts } from '../errors';
 import { passwordMatches } from '../passwords';
-import { Issues, objectBody } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { normalizeEmail } from '../validation';
 import type { LoginLimiter } from './loginLimiter';
 import { findCredentials, type User } from './users';
 
@@ -11,25 +12,11 @@ export interface Credentials {
   password: string;
 }
 
-export function parseCredentials(body: unknown): Credentials {
-  const input = objectBody(body);
-  const issues = new Issues();
-  for (const field of ['email', 'password'] as const) {
-    if (typeof input[field] !== 'string' || input[field] === '') issues.add(field, 'is required');
-  }
-  issues.throwIfAny();
-  return { email: (input.email as string).trim().toLowerCase(), password: input.password as string };
-}
-
-export function parseRefreshToken(body: unknown): string {
-  const input = objectBody(body);
-  const issues = new Issues();
-  if (typeof input.refreshToken !== 'string' || input.refreshToken === '') {
-    issues.add('refreshToken', 'is required');
-  }
-  issues.throwIfAny();
-  return input.refreshToken as string;
-}
+/** Credentials as the login compares them: the email trimmed and lower-cased (the schema requires both, non-empty). */
+export const credentialsOf = (credentials: Http.Credentials): Credentials => ({
+  email: normalizeEmail(credentials.email),
+  password: credentials.password,
+});
 
 /** Logging in (rate limited per email) and refreshing a token pair. */
 export class Sessions {

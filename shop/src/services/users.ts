@@ -4,7 +4,8 @@ import { isUniqueViolation, withTransaction, type Db } from '../db';
 import { emailExists, userNotFound } from '../errors';
 import { enqueueEvent } from '../outbox';
 import { archiveOrdersOf } from './orderTransitions';
-import { emailField, Issues, isUuid, objectBody, passwordField, textField } from '../validation';
+import type * as Http from '../../../contracts/http';
+import { emailProblem, isUuid, normalizeEmail, passwordProblem, textProblem, type InputCheck } from '../validation';
 
 export type Role = 'customer' | 'admin';
 
@@ -50,27 +51,34 @@ function toUser(row: UserRow): User {
   };
 }
 
-export function parseRegistration(body: unknown): Registration {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const email = emailField(issues, input.email);
-  const password = passwordField(issues, input.password);
-  const name = textField(issues, 'name', input.name, 1, 100);
-  issues.throwIfAny();
-  return { email: email!, password: password!, name: name! };
-}
+/** What the schemas of a registration and of a user's changes cannot say about its fields. */
+export const checkUserFields: InputCheck<Http.UserChanges> = (user, issues) => {
+  issues.check(user, 'email', emailProblem);
+  issues.check(user, 'password', passwordProblem);
+  issues.check(user, 'name', textProblem(1, 100));
+};
 
-/** Any subset of name, email, password, validated like a registration; an empty change is a 400. */
-export function parseUserChanges(body: unknown): UserChanges {
-  const input = objectBody(body);
-  const issues = new Issues();
-  const changes: UserChanges = {};
-  if (input.name !== undefined) changes.name = textField(issues, 'name', input.name, 1, 100);
-  if (input.email !== undefined) changes.email = emailField(issues, input.email);
-  if (input.password !== undefined) changes.password = passwordField(issues, input.password);
-  if (Object.keys(changes).length === 0) issues.add('body', 'must contain at least one of name, email, password');
-  issues.throwIfAny();
-  return changes;
+/** An empty change is a 400 (fields the API does not know do not count). */
+export const checkUserChanges: InputCheck<Http.UserChanges> = (changes, issues) => {
+  checkUserFields(changes, issues);
+  if (changes.name === undefined && changes.email === undefined && changes.password === undefined) {
+    issues.add('body', 'must contain at least one of name, email, password');
+  }
+};
+
+/** A valid registration as it is stored: the email trimmed and lower-cased, the name trimmed. */
+export const registrationOf = (user: Http.NewUser): Registration => ({
+  email: normalizeEmail(user.email),
+  password: user.password,
+  name: user.name.trim(),
+});
+
+export function userChangesOf(changes: Http.UserChanges): UserChanges {
+  return {
+    ...(changes.name !== undefined && { name: changes.name.trim() }),
+    ...(changes.email !== undefined && { email: normalizeEmail(changes.email) }),
+    ...(changes.password !== undefined && { password: changes.password }),
+  };
 }
 
 /** Creates a customer and, in the same transaction, the users.registered event. */

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
 import { isOrderStatus, type OrderStatus } from '../services/orderTransitions';
-import { listOrders, parseShipment } from '../services/orders';
+import { Shipment } from '../../../contracts/http';
+import { validated } from '../requestValidation';
+import { listOrders, shipmentOf } from '../services/orders';
 import { emailsOf, type User } from '../services/users';
 import { isUuid } from '../validation';
 import { adminOrdersPage, forbiddenPage } from './adminPages';
@@ -70,7 +72,7 @@ export function registerAdminRoutes(app: FastifyInstance, { pool, auth, orders }
 
   app.post<{ Params: { id: string } }>('/admin/orders/:id/ship', (request, reply) =>
     act(request, reply, 'shipped', (admin, form) =>
-      orders.ship(admin, request.params.id, parseShipment({ carrier: form.carrier, trackingNumber: form.trackingNumber }), request),
+      orders.ship(admin, request.params.id, shipmentOf(validated(Shipment, { carrier: form.carrier, trackingNumber: form.trackingNumber })), request),
     ),
   );
 

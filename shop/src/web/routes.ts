@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
 import { listCategories } from '../services/categories';
-import { listProducts, parseProductQuery } from '../services/productListing';
-import { createReview, parseReview } from '../services/reviews';
-import { parseCredentials } from '../services/sessions';
-import { parseRegistration, registerUser } from '../services/users';
+import { Credentials, NewReview, NewUser, ProductQuery } from '../../../contracts/http';
+import { validated } from '../requestValidation';
+import { listProducts, productQueryOf } from '../services/productListing';
+import { createReview, reviewOf } from '../services/reviews';
+import { credentialsOf } from '../services/sessions';
+import { registerUser, registrationOf } from '../services/users';
 import { registerAdminRoutes } from './adminRoutes';
 import {
   accountPage,
@@ -58,7 +60,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        const result = await listProducts(pool, parseProductQuery(query), {
+        const result = await listProducts(pool, productQueryOf(validated(ProductQuery, query, 'querystring')), {
           basePath: '/products',
           defaultPageSize: CATALOG_PAGE_SIZE,
         });
@@ -85,7 +87,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        await createReview(pool, user, productId, parseReview({ rating: formInteger(form.rating), comment: form.comment }));
+        await createReview(pool, user, productId, reviewOf(validated(NewReview, { rating: formInteger(form.rating), comment: form.comment })));
         return reply.redirect(`/products/${productId}`, 303);
       },
       (error) => renderProductPage(pool, user, productId, { errors: alertMessages(error, FIELD_LABELS), form }),
@@ -101,7 +103,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        const user = await registerUser(pool, parseRegistration(form), request.id);
+        const user = await registerUser(pool, registrationOf(validated(NewUser, form)), request.id);
         startSession(reply, auth.tokens.issue(user, 'access'), config.accessTokenTtlSeconds);
         return reply.redirect('/account', 303);
       },
@@ -118,7 +120,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        const { tokens } = await sessions.login(parseCredentials(form));
+        const { tokens } = await sessions.login(credentialsOf(validated(Credentials, form)));
         startSession(reply, tokens.accessToken, config.accessTokenTtlSeconds);
         return reply.redirect('/account', 303);
       },

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ShopContext } from '../context';
 import type { AppError } from '../errors';
-import { parseNewItem, parseQuantity } from '../services/cart';
-import { parsePlaceOrder } from '../services/checkout';
+import { CartItemChange, NewCartItem, NewOrder, NewOrderHeaders, NewShippingAddress } from '../../../contracts/http';
+import { validated } from '../requestValidation';
+import { shippingAddressOf } from '../services/addresses';
+import { newItemOf } from '../services/cart';
+import { placeOrderOf } from '../services/checkout';
 import { getOrderFor, listOrders } from '../services/orders';
 import type { User } from '../services/users';
 import { notFoundPage } from './pages';
@@ -63,7 +66,7 @@ export function registerShopRoutes(app: FastifyInstance, { pool, auth, carts, ch
     return orRenderError(
       reply,
       async () => {
-        await carts.addItem(user.id, parseNewItem({ productId: form.productId, quantity: formInteger(form.quantity) }));
+        await carts.addItem(user.id, newItemOf(validated(NewCartItem, { productId: form.productId, quantity: formInteger(form.quantity) })));
         return reply.redirect('/cart', 303);
       },
       (error) =>
@@ -84,7 +87,7 @@ export function registerShopRoutes(app: FastifyInstance, { pool, auth, carts, ch
     const user = await sessionUser(request, auth);
     if (!user) return reply.redirect('/login', 303);
     const quantity = formInteger(formValues(request.body).quantity);
-    return changeCart(reply, user, () => carts.setQuantity(user.id, request.params.productId, parseQuantity({ quantity })));
+    return changeCart(reply, user, () => carts.setQuantity(user.id, request.params.productId, validated(CartItemChange, { quantity }).quantity));
   });
 
   app.post<ByProduct>('/cart/items/:productId/remove', async (request, reply) => {
@@ -110,7 +113,7 @@ export function registerShopRoutes(app: FastifyInstance, { pool, auth, carts, ch
     const user = await sessionUser(request, auth);
     if (!user) return reply.redirect('/login', 303);
     const address = formValues(request.body);
-    return changeCart(reply, user, () => carts.setShippingAddress(user.id, address), { address });
+    return changeCart(reply, user, () => carts.setShippingAddress(user.id, shippingAddressOf(validated(NewShippingAddress, address))), { address });
   });
 
   app.get('/checkout', async (request, reply) => {
@@ -140,7 +143,9 @@ export function registerShopRoutes(app: FastifyInstance, { pool, auth, carts, ch
     return orRenderError(
       reply,
       async () => {
-        const placement = parsePlaceOrder({ paymentMethod }, form.idempotencyKey || undefined);
+        const idempotencyKey = form.idempotencyKey || undefined;
+        if (idempotencyKey !== undefined) validated(NewOrderHeaders, { 'idempotency-key': idempotencyKey }, 'headers');
+        const placement = placeOrderOf(validated(NewOrder, { paymentMethod }), idempotencyKey);
         const { order } = await checkout.placeOrder(user, placement, request);
         return reply.redirect(`/orders/${order.id}`, 303);
       },

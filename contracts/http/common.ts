@@ -1,0 +1,73 @@
+import { Type, type Static, type TSchema, type TSchemaOptions, type TUnsafe } from 'typebox';
+
+/**
+ * The building blocks the resource modules share. Every schema here is plain JSON Schema (2020-12, the dialect of
+ * OpenAPI 3.1): TypeBox only builds it and gives it a static type.
+ */
+
+/**
+ * The message of the `VALIDATION_ERROR` detail a request field gets when it breaks its schema in any way but being
+ * missing (that is always `is required`). An OpenAPI extension keyword: validators that do not know it ignore it.
+ */
+export const ERROR_MESSAGE_KEYWORD = 'x-error-message';
+
+export const errorMessage = (message: string) => ({ [ERROR_MESSAGE_KEYWORD]: message });
+
+/**
+ * A reference to a named schema (`{ "$ref": "<$id>" }`), typed as the schema itself. Named schemas are the document's
+ * components: the OpenAPI document lists each once and points at it.
+ */
+export function ref<T extends TSchema>(schema: T, options: TSchemaOptions = {}): TUnsafe<Static<T>> {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string') throw new Error('ref() needs a schema with an $id');
+  return Type.Unsafe<Static<T>>({ ...options, $ref: id });
+}
+
+/** A scalar schema that also allows null (`"type": ["string", "null"]`), keeping its other keywords. */
+export function orNull<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
+  const { type, ...rest } = schema as TSchema & { type?: unknown };
+  if (typeof type !== 'string') throw new Error('orNull() takes a schema with one type; use Type.Union with Type.Null() for others');
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
+}
+
+/** Object schemas of what the shop answers: every field always there, nothing else. */
+export const strict = { additionalProperties: false } as const;
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC, e.g. 2030-01-31T12:00:00.000Z' });
+export const Money = Type.Number({ description: 'US dollars, at most two decimals' });
+export const Currency = Type.Literal('USD');
+
+export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health', title: 'Health', ...strict });
+export type Health = Static<typeof Health>;
+
+/** Response headers, as @fastify/swagger takes them: `headers` next to a response's schema. */
+export const Headers = {
+  location: (path: string) => ({ Location: Type.String({ description: `Where the resource is: \`${path}\`` }) }),
+  cacheControl: (value: string) => ({ 'Cache-Control': Type.Literal(value) }),
+  etag: { ETag: Type.String({ description: 'A strong validator of the representation; send it back as If-None-Match' }) },
+  retryAfter: {
+    'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds until the lock ends' }),
+  },
+  correlationId: {
+    'X-Correlation-Id': Type.String({
+      format: 'uuid',
+      description: "The request's own X-Correlation-Id when it is a UUID, else a new one; its events carry it too",
+    }),
+  },
+};
+
+/** A response with a body: its schema (a `ref` to a named one, usually), what it means and its headers. */
+export function response<T extends TSchema>(description: string, body: T, headers: Record<string, TSchema> = {}) {
+  return withHeaders(Type.Unsafe<Static<T>>({ ...body, description }), headers);
+}
+
+/** A response that also sends these headers. */
+export function withHeaders<T extends TSchema>(answer: T, headers: Record<string, TSchema>): T {
+  return Object.keys(headers).length === 0 ? answer : ({ ...answer, headers } as T);
+}
+
+/** A response without a body (204, 304); `type: null` is how @fastify/swagger says so. */
+export function emptyResponse(description: string, headers: Record<string, TSchema> = {}) {
+  return withHeaders(Type.Unsafe<undefined>({ type: 'null', description }), headers);
+}

@@ -1,0 +1,79 @@
+import { Type, type Static } from 'typebox';
+import { ref, strict } from './common';
+
+/** Every code the shop answers an error with, and when (docs/API.md, "Errors" and "Errors added"). */
+export const ERROR_CODES = {
+  VALIDATION_ERROR: 'the body, the query or a header is invalid; `details` has one entry per invalid field',
+  INVALID_JSON: 'the body is not JSON (also an empty body sent as application/json)',
+  BAD_REQUEST: 'any other malformed request HTTP itself rejects (a wrong Content-Length)',
+  UNAUTHENTICATED: 'no bearer token',
+  INVALID_TOKEN: 'a malformed token, a bad signature, the wrong kind of token, or its user was deleted',
+  TOKEN_EXPIRED: 'a well-formed token past its `exp`',
+  INVALID_CREDENTIALS: 'login failed, whether or not the email exists',
+  FORBIDDEN: 'authenticated, but the role or the owner does not match',
+  NOT_FOUND: 'no such route',
+  USER_NOT_FOUND: 'an unknown, deleted or non-UUID user id',
+  PRODUCT_NOT_FOUND: 'an unknown, deleted or non-UUID product id',
+  CATEGORY_NOT_FOUND: 'an unknown or non-UUID category id',
+  ORDER_NOT_FOUND: "an unknown or non-UUID order id, or another customer's order",
+  CART_ITEM_NOT_FOUND: 'the product is not in the cart',
+  EMAIL_EXISTS: 'an active user has this email',
+  SKU_EXISTS: 'a product (deleted ones too) has this SKU',
+  CATEGORY_EXISTS: 'a category has this slug',
+  DISCOUNT_CODE_EXISTS: 'a discount code with this code exists',
+  INVALID_PRODUCT: 'a cart or an order names a product that does not exist (or was deleted)',
+  INVALID_DISCOUNT_CODE: 'an unknown, expired or not yet applicable discount code; the message says which',
+  CART_EMPTY: 'placing an order from an empty cart',
+  SHIPPING_ADDRESS_REQUIRED: 'placing an order before a shipping address is set',
+  OUT_OF_STOCK: 'not enough stock; one `items` detail per short item',
+  CARD_DECLINED: "the provider declined the card; a `paymentMethod` detail carries the provider's message",
+  PAYMENT_FAILED: 'the provider declined for insufficient funds',
+  PAYMENT_PROVIDER_UNAVAILABLE: 'the payment provider did not answer; the message says that nothing was charged or refunded',
+  INVALID_STATUS_TRANSITION: "the order's status does not allow the action; a `status` detail names the transition",
+  INVALID_SIGNATURE: "a webhook whose Stripe-Signature does not verify",
+  WEBHOOK_EXPIRED: "a webhook whose signed timestamp is older than the shop's tolerance",
+  REVIEW_NOT_ALLOWED: 'reviewing a product the customer has no delivered order of',
+  ALREADY_REVIEWED: 'a second review of the same product by the same customer',
+  TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',
+  PAYLOAD_TOO_LARGE: 'a body over 1 MiB',
+  UNSUPPORTED_MEDIA_TYPE: 'a body of a type the shop does not parse (it parses JSON, forms and plain text)',
+  INTERNAL_ERROR: "a bug; the details are in the shop's log, not in the answer",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ErrorCode = Type.Enum(Object.keys(ERROR_CODES) as ErrorCode[], {
+  $id: 'ErrorCode',
+  title: 'ErrorCode',
+  description: Object.entries(ERROR_CODES)
+    .map(([code, when]) => `- \`${code}\`: ${when}`)
+    .join('\n'),
+});
+
+export const ErrorDetail = Type.Object(
+  {
+    field: Type.String({ description: 'The field: a body property, a query parameter, a header, or `body` for the body as a whole' }),
+    message: Type.String({ description: 'A phrase that follows the field name: `must not be empty`, `is required`' }),
+  },
+  { $id: 'ErrorDetail', title: 'ErrorDetail', ...strict },
+);
+export type ErrorDetail = Static<typeof ErrorDetail>;
+
+export const ErrorEnvelope = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: ref(ErrorCode),
+        message: Type.String({ description: 'Human readable' }),
+        details: Type.Optional(Type.Array(ref(ErrorDetail))),
+      },
+      strict,
+    ),
+  },
+  { $id: 'ErrorEnvelope', title: 'ErrorEnvelope', description: 'The one shape of every error the shop answers', ...strict },
+);
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
+
+/** The error envelope as a route's answer for one status, naming the codes the route gives with that status. */
+export const errorResponse = (...codes: ErrorCode[]) =>
+  ref(ErrorEnvelope, { description: codes.map((code) => `\`${code}\``).join(', ') });

@@ -1,0 +1,157 @@
+import { Type, type Static } from 'typebox';
+import { Currency, errorMessage, orNull, ref, strict, Timestamp, Uuid } from './common';
+import { SLUG_PATTERN } from './categories';
+
+/** Products and the catalog listing (docs/API.md, "Categories and products" and "Listing"). */
+
+export const SKU_PATTERN = '^[A-Z0-9-]{3,64}$';
+export const MAX_PRICE = 1_000_000;
+export const MAX_STOCK = 2_147_483_647;
+
+export const Product = Type.Object(
+  {
+    id: Uuid,
+    sku: Type.String({ pattern: SKU_PATTERN }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.String({ maxLength: 5000, description: '"" when not given' }),
+    price: Type.Number({ exclusiveMinimum: 0, maximum: MAX_PRICE, description: 'US dollars, at most two decimals' }),
+    currency: Currency,
+    stock: Type.Integer({ minimum: 0, maximum: MAX_STOCK }),
+    category: Type.Object({ slug: Type.String(), name: Type.String() }, strict),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Product', title: 'Product', ...strict },
+);
+export type Product = Static<typeof Product>;
+
+const pageLink = Type.String({ description: 'A path with the same filters: `/api/products?...&page=N`' });
+
+export const ProductPage = Type.Object(
+  {
+    data: Type.Array(ref(Product)),
+    meta: Type.Object(
+      {
+        page: Type.Integer({ minimum: 1 }),
+        pageSize: Type.Integer({ minimum: 1, maximum: 100 }),
+        totalItems: Type.Integer({ minimum: 0 }),
+        totalPages: Type.Integer({ minimum: 0 }),
+      },
+      strict,
+    ),
+    links: Type.Object(
+      {
+        first: pageLink,
+        prev: orNull(Type.String({ description: 'null on the first page' })),
+        next: orNull(Type.String({ description: 'null on the last page' })),
+        last: pageLink,
+      },
+      strict,
+    ),
+  },
+  { $id: 'ProductPage', title: 'ProductPage', ...strict },
+);
+export type ProductPage = Static<typeof ProductPage>;
+
+// The request fields: what JSON Schema cannot say (lengths after trimming, one line, an existing category) is in
+// their descriptions, and the shop checks it in the same pass as the schema.
+const fields = {
+  name: Type.String({ description: '1–200 characters after trimming, one line' }),
+  description: orNull(
+    Type.String({ description: 'At most 5000 characters after trimming (line breaks allowed); null or absent is ""' }),
+  ),
+  price: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: MAX_PRICE,
+    multipleOf: 0.01,
+    description: 'US dollars, a JSON number (not a string) with at most two decimals',
+  }),
+  stock: Type.Integer({ minimum: 0, maximum: MAX_STOCK }),
+  categorySlug: Type.String({
+    pattern: SLUG_PATTERN,
+    maxLength: 100,
+    description: 'The slug of an existing category',
+    ...errorMessage('must be a category slug'),
+  }),
+  sku: Type.String({
+    pattern: SKU_PATTERN,
+    description: 'Upper case as given; generated (`SKU-` and ten hex digits) when absent',
+    ...errorMessage('must be 3–64 characters of A-Z, 0-9 and -'),
+  }),
+};
+
+export const NewProduct = Type.Object(
+  {
+    name: fields.name,
+    description: Type.Optional(fields.description),
+    price: fields.price,
+    stock: fields.stock,
+    categorySlug: fields.categorySlug,
+    sku: Type.Optional(fields.sku),
+  },
+  { $id: 'NewProduct', title: 'NewProduct' },
+);
+export type NewProduct = Static<typeof NewProduct>;
+
+export const ProductChanges = Type.Object(
+  {
+    name: Type.Optional(fields.name),
+    description: Type.Optional(fields.description),
+    price: Type.Optional(fields.price),
+    stock: Type.Optional(fields.stock),
+    categorySlug: Type.Optional(fields.categorySlug),
+    sku: Type.Optional(fields.sku),
+  },
+  { $id: 'ProductChanges', title: 'ProductChanges', description: 'Any non-empty subset of the fields of NewProduct' },
+);
+export type ProductChanges = Static<typeof ProductChanges>;
+
+export const SORTS = ['newest', 'price_asc', 'price_desc'] as const;
+
+const price = Type.Number({
+  minimum: 0,
+  description: 'Decimal digits, inclusive',
+  ...errorMessage('must be a number greater than or equal to 0'),
+});
+
+/**
+ * The listing's query. Values are trimmed, an empty one counts as absent (as a submitted filter form sends its
+ * empty fields), one given twice is refused (`must be given once`), and unknown ones are ignored.
+ */
+export const ProductQuery = Type.Object(
+  {
+    page: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        default: 1,
+        description: 'A page past the last has empty data',
+        ...errorMessage('must be an integer greater than or equal to 1'),
+      }),
+    ),
+    pageSize: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, default: 20, ...errorMessage('must be an integer from 1 to 100') }),
+    ),
+    category: Type.Optional(Type.String({ description: 'A category slug; an unknown one matches nothing' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'A case-insensitive substring of the name or the description (`%` and `_` match themselves)',
+      }),
+    ),
+    minPrice: Type.Optional(price),
+    maxPrice: Type.Optional(Type.Number({ ...price, description: 'Decimal digits, inclusive; at least minPrice' })),
+    sort: Type.Optional(
+      Type.Enum([...SORTS], {
+        default: 'newest',
+        description: 'newest: created_at descending; the others break ties the same way',
+      }),
+    ),
+  },
+  { $id: 'ProductQuery', title: 'ProductQuery' },
+);
+export type ProductQuery = Static<typeof ProductQuery>;
+
+export const ProductParams = Type.Object({
+  id: Type.String({ description: "The product's id (a UUID); an unknown, deleted or malformed id is a 404" }),
+});
