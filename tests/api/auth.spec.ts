@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { test, expect, expectError, env, type TokenPair, type User } from '../../fixtures';
+import { test, expect, expectJson, expectError, env } from '../../fixtures';
 
 interface Claims {
   sub: string;
@@ -26,7 +26,7 @@ test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
     const response = await api.login({ email, password });
 
     await expect(response).toHaveStatus(200);
-    const tokens = (await response.json()) as TokenPair;
+    const tokens = await expectJson(response);
     expect(tokens).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer', expiresIn: expect.any(Number) });
     const access = claimsOf(tokens.accessToken);
     expect(tokens.expiresIn).toBe(access.exp - access.iat);
@@ -34,7 +34,7 @@ test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
 
   test('tokens are HS256 JWTs with sub, role, type, iat and exp claims', async ({ api, factory }) => {
     const { email, password, user } = await factory.registeredUser();
-    const tokens = (await (await api.login({ email, password })).json()) as TokenPair;
+    const tokens = await expectJson(await api.login({ email, password }));
 
     for (const [token, type] of [
       [tokens.accessToken, 'access'],
@@ -54,7 +54,7 @@ test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
     const response = await api.login({ email: env.adminEmail, password: env.adminPassword });
 
     await expect(response).toHaveStatus(200);
-    expect(claimsOf(((await response.json()) as TokenPair).accessToken).role).toBe('admin');
+    expect(claimsOf((await expectJson(response)).accessToken).role).toBe('admin');
   });
 
   test('a wrong password and an unknown email get the same 401 INVALID_CREDENTIALS answer', async ({ api, factory }) => {
@@ -86,13 +86,13 @@ test.describe('refresh', { tag: ['@auth', '@api', '@security'] }, () => {
     const response = await api.refresh(customer.refreshToken);
 
     await expect(response).toHaveStatus(200);
-    const tokens = (await response.json()) as TokenPair;
+    const tokens = await expectJson(response);
     expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: expect.any(Number) });
     expect(claimsOf(tokens.accessToken)).toMatchObject({ sub: customer.user.id, type: 'access' });
     expect(claimsOf(tokens.refreshToken)).toMatchObject({ sub: customer.user.id, type: 'refresh' });
     const me = await api.me({ token: tokens.accessToken });
     await expect(me).toHaveStatus(200);
-    expect(((await me.json()) as User).id).toBe(customer.user.id);
+    expect((await expectJson(me)).id).toBe(customer.user.id);
   });
 
   test('an access token given as refresh token is refused with 401 INVALID_TOKEN', async ({ api, customer }) => {

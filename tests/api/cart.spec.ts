@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectError, detailsByField, type Cart } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField } from '../../fixtures';
 
 test.describe('cart', { tag: ['@cart', '@api'] }, () => {
   test('a new customer has an empty cart in USD', async ({ customer }) => {
@@ -14,7 +14,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
     const [mug, pen] = products;
 
     await test.step('2 mugs', async () => {
-      const cart = (await (await customer.api.addToCart({ productId: mug.id, quantity: 2 })).json()) as Cart;
+      const cart = await expectJson(await customer.api.addToCart({ productId: mug.id, quantity: 2 }));
       expect(cart.items).toEqual([{ productId: mug.id, name: mug.name, unitPrice: 12.5, quantity: 2, lineTotal: 25 }]);
       expect(cart).toMatchObject({ subtotal: 25, total: 25, currency: 'USD' });
     });
@@ -23,7 +23,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
       await expect(await customer.api.addToCart({ productId: mug.id, quantity: 1 })).toHaveStatus(200);
       const response = await customer.api.addToCart({ productId: pen.id, quantity: 3 });
       await expect(response).toHaveStatus(200);
-      const cart = (await response.json()) as Cart;
+      const cart = await expectJson(response);
       expect(cart.items).toHaveLength(2);
       expect(cart.items).toEqual(
         expect.arrayContaining([
@@ -43,7 +43,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
     await test.step('PATCH sets the quantity to 5', async () => {
       const response = await customer.api.updateCartItem(products[0].id, { quantity: 5 });
       await expect(response).toHaveStatus(200);
-      const cart = (await response.json()) as Cart;
+      const cart = await expectJson(response);
       expect(cart.items.find((item) => item.productId === products[0].id)).toMatchObject({ quantity: 5, lineTotal: 50 });
       expect(cart.subtotal).toBe(60);
     });
@@ -51,7 +51,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
     await test.step('DELETE removes it', async () => {
       const response = await customer.api.removeCartItem(products[0].id);
       await expect(response).toHaveStatus(200);
-      const cart = (await response.json()) as Cart;
+      const cart = await expectJson(response);
       expect(cart.items.map((item) => item.productId)).toEqual([products[1].id]);
       expect(cart.subtotal).toBe(10);
     });
@@ -76,7 +76,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
       await expect(await customer.api.addToCart({ productId: product.id, quantity: 1 })).toHaveStatus(200);
       const response = await customer.api.updateCartItem(product.id, { quantity: 99 });
       await expect(response).toHaveStatus(200);
-      expect(((await response.json()) as Cart).items[0].quantity).toBe(99);
+      expect((await expectJson(response)).items[0].quantity).toBe(99);
     });
 
     await test.step('PATCH applies the same rule', async () => {

@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type Category } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField } from '../../fixtures';
 
 test.describe('categories', { tag: ['@catalog', '@api'] }, () => {
   test('an admin creates a category and it is listed', async ({ api, adminApi, factory }) => {
@@ -7,11 +7,11 @@ test.describe('categories', { tag: ['@catalog', '@api'] }, () => {
     const response = await adminApi.createCategory(data);
 
     await expect(response).toHaveStatus(201);
-    const category = (await response.json()) as Category;
+    const category = await expectJson(response, 201);
     expect(category).toEqual({ id: expect.any(String), slug: data.slug, name: data.name });
     const list = await api.listCategories();
     await expect(list).toHaveStatus(200);
-    expect(((await list.json()) as { data: Category[] }).data).toContainEqual(category);
+    expect((await expectJson(list)).data).toContainEqual(category);
   });
 
   test('without a slug, the slug is derived from the name', async ({ adminApi, factory }) => {

@@ -1,4 +1,4 @@
-import { test, expect, expectError, type Cart, type DiscountCode } from '../../fixtures';
+import { test, expect, expectJson, expectError } from '../../fixtures';
 
 test.describe('discount codes', { tag: ['@discounts', '@api'] }, () => {
   test('an admin creates a percentage code, stored upper-case', async ({ adminApi, factory }) => {
@@ -17,7 +17,7 @@ test.describe('discount codes', { tag: ['@discounts', '@api'] }, () => {
     const response = await adminApi.createDiscountCode({ code, amountOff: 7.5, expiresAt, minSubtotal: 30 });
 
     await expect(response).toHaveStatus(201);
-    const created = (await response.json()) as DiscountCode;
+    const created = await expectJson(response, 201);
     expect(created).toMatchObject({ code, percentOff: null, amountOff: 7.5, minSubtotal: 30 });
     expect(Date.parse(created.expiresAt ?? '')).toBe(Date.parse(expiresAt));
   });
@@ -62,7 +62,7 @@ test.describe('discounts in the cart', { tag: ['@discounts', '@cart', '@api'] },
     const response = await customer.api.applyDiscount(discount.code.toLowerCase());
 
     await expect(response).toHaveStatus(200);
-    const cart = (await response.json()) as Cart;
+    const cart = await expectJson(response);
     expect(cart.discount).toEqual({ code: discount.code, amount: 20 });
     expect(cart.subtotal).toBe(80);
     expect(cart.total).toBe(60);
@@ -141,7 +141,7 @@ test.describe('discounts in the cart', { tag: ['@discounts', '@cart', '@api'] },
     const response = await customer.api.removeDiscount();
 
     await expect(response).toHaveStatus(200);
-    const cart = (await response.json()) as Cart;
+    const cart = await expectJson(response);
     expect(cart.discount).toBeNull();
     expect(cart.total).toBe(50);
   });

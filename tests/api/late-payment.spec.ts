@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectError, cents, env, type Checkout, type Customer, type Order, type Payments, type RefundBehavior } from '../../fixtures';
+import { test, expect, expectJson, expectError, cents, env, type Checkout, type Customer, type Order, type Payments, type RefundBehavior } from '../../fixtures';
 
 /**
  * A payment the provider reports as succeeded when the shop has no order left to fulfil for it: the
@@ -40,7 +40,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
     await test.step('the customer cancels the pending order: its stock is released, nothing is refunded yet', async () => {
       const response = await customer.api.cancelOrder(placed.id);
       await expect(response).toHaveStatus(200);
-      expect(((await response.json()) as Order).refundedAt).toBeNull();
+      expect((await expectJson(response)).refundedAt).toBeNull();
       expect(await checkout.stock(products[0])).toBe(4);
     });
 
@@ -98,7 +98,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
     const cancelled = await test.step('the customer cancels the pending order', async () => {
       const response = await customer.api.cancelOrder(placed.id);
       await expect(response).toHaveStatus(200);
-      return (await response.json()) as Order;
+      return await expectJson(response);
     });
 
     const event = webhooks.succeeded(placed);

@@ -67,7 +67,7 @@ test.describe('the OpenAPI document', { tag: ['@protocol', '@api', '@contract'] 
 
     await expect(response).toHaveStatus(200);
     expect(response.headers()['content-type']).toMatch(/^application\/json/);
-    const served = (await response.json()) as OpenApiDocument;
+    const served: OpenApiDocument = await response.json();
     expect(served.openapi).toBe('3.1.0');
     expect(served, 'contracts/openapi.json is what the shop serves (npm run contracts:openapi rewrites it)').toEqual(committed);
 

@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type Order, type OrderCancelledPayload, type OrderHistoryEntry } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField, type Order, type OrderCancelledPayload } from '../../fixtures';
 
 test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
   test('an admin ships a paid order with a carrier and a tracking number, then marks it delivered', async ({ customer, factory, checkout, adminApi }) => {
@@ -9,7 +9,7 @@ test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
     const shipped = await test.step('ship', async () => {
       const response = await adminApi.shipOrder(paid.id, { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
       await expect(response).toHaveStatus(200);
-      const order = (await response.json()) as Order;
+      const order = await expectJson(response);
       expect(order).toMatchObject({ status: 'shipped', carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
       expect(Date.parse(order.shippedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(paid.paidAt ?? ''));
       return order;
@@ -18,7 +18,7 @@ test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
     await test.step('deliver', async () => {
       const response = await adminApi.deliverOrder(paid.id);
       await expect(response).toHaveStatus(200);
-      const order = (await response.json()) as Order;
+      const order = await expectJson(response);
       expect(order.status).toBe('delivered');
       expect(Date.parse(order.deliveredAt ?? '')).toBeGreaterThanOrEqual(Date.parse(shipped.shippedAt ?? ''));
     });
@@ -37,7 +37,7 @@ test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
     const response = await customer.api.cancelOrder(order.id);
 
     await expect(response).toHaveStatus(200);
-    const cancelled = (await response.json()) as Order;
+    const cancelled = await expectJson(response);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.cancelledAt).not.toBeNull();
     expect(await checkout.stock(products[0])).toBe(6);
@@ -52,7 +52,7 @@ test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
     const response = await adminApi.cancelOrder(order.id);
 
     await expect(response).toHaveStatus(200);
-    expect((await response.json()) as Order).toMatchObject({ status: 'cancelled', refundedAt: expect.any(String) });
+    expect(await expectJson(response)).toMatchObject({ status: 'cancelled', refundedAt: expect.any(String) });
     expect(await checkout.stock(products[0])).toBe(3);
     const event = await events.waitFor<OrderCancelledPayload>('orders.cancelled', { orderId: order.id });
     expect(event.envelope.payload).toMatchObject({ refunded: true, sequence: 3 });
@@ -141,10 +141,10 @@ test.describe('order lifecycle', { tag: ['@orders', '@api'] }, () => {
 
     // The history is a projection built by a consumer: it catches up shortly after the events.
     await expect
-      .poll(async () => ((await (await customer.api.orderHistory(order.id)).json()) as { data: OrderHistoryEntry[] }).data.map((entry) => entry.status))
+      .poll(async () => (await expectJson(await customer.api.orderHistory(order.id))).data.map((entry) => entry.status))
       .toEqual(['pending_payment', 'paid', 'shipped', 'delivered']);
 
-    const { data } = (await (await customer.api.orderHistory(order.id)).json()) as { data: OrderHistoryEntry[] };
+    const { data } = await expectJson(await customer.api.orderHistory(order.id));
     expect(data.map((entry) => entry.eventId)).toEqual([created, paid, shipped, delivered].map((event) => event.envelope.eventId));
     const times = data.map((entry) => Date.parse(entry.occurredAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));

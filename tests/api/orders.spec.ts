@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectError, type Order } from '../../fixtures';
+import { test, expect, expectJson, expectError, type Order } from '../../fixtures';
 
 test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
   test('an order is placed from the cart: 201 in pending_payment, with its items, totals, address and payment', async ({ customer, factory, checkout }) => {
@@ -10,7 +10,7 @@ test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
     const response = await customer.api.placeOrder({ paymentMethod: 'pm_card_visa' });
 
     await expect(response).toHaveStatus(201);
-    const order = (await response.json()) as Order;
+    const order = await expectJson(response, 201);
     expect(order).toMatchObject({
       userId: customer.user.id,
       status: 'pending_payment',
@@ -111,12 +111,12 @@ test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
 
     const first = await checkout.attemptOrder(customer, { paymentMethod, idempotencyKey });
     await expect(first).toHaveStatus(201);
-    const order = (await first.json()) as Order;
+    const order = await expectJson(first, 201);
 
     await test.step('the same key again, even with the cart now empty', async () => {
       const repeat = await checkout.attemptOrder(customer, { paymentMethod, idempotencyKey });
       await expect(repeat).toHaveStatus(200);
-      expect(((await repeat.json()) as Order).id).toBe(order.id);
+      expect((await expectJson(repeat)).id).toBe(order.id);
     });
 
     await test.step('one order, one reservation, one charge', async () => {
@@ -155,7 +155,7 @@ test.describe('reading orders', { tag: ['@orders', '@api'] }, () => {
     const response = await customer.api.listOrders();
 
     await expect(response).toHaveStatus(200);
-    const { data } = (await response.json()) as { data: Order[] };
+    const { data } = await expectJson(response);
     expect(data.map((order) => order.id)).toEqual(placed.map((order) => order.id).reverse());
   });
 
@@ -188,21 +188,21 @@ test.describe('reading orders', { tag: ['@orders', '@api'] }, () => {
     const bobOrder = await checkout.placeOrder(bob, { paymentMethod: await payments.succeedingWithoutWebhooks() });
 
     await test.step('?userId= lists only that customer’s', async () => {
-      const { data } = (await (await adminApi.listOrders({ userId: alice.user.id })).json()) as { data: Order[] };
+      const { data } = await expectJson(await adminApi.listOrders({ userId: alice.user.id }));
       expect(data.map((order) => order.id)).toEqual([aliceOrder.id]);
     });
 
     await test.step('?status=paid&userId= lists the paid one; ?status=pending_payment the other', async () => {
-      const paid = (await (await adminApi.listOrders({ status: 'paid', userId: alice.user.id })).json()) as { data: Order[] };
+      const paid = await expectJson(await adminApi.listOrders({ status: 'paid', userId: alice.user.id }));
       expect(paid.data.map((order) => order.id)).toEqual([aliceOrder.id]);
-      const pending = (await (await adminApi.listOrders({ status: 'pending_payment', userId: bob.user.id })).json()) as { data: Order[] };
+      const pending = await expectJson(await adminApi.listOrders({ status: 'pending_payment', userId: bob.user.id }));
       expect(pending.data.map((order) => order.id)).toEqual([bobOrder.id]);
-      const none = (await (await adminApi.listOrders({ status: 'paid', userId: bob.user.id })).json()) as { data: Order[] };
+      const none = await expectJson(await adminApi.listOrders({ status: 'paid', userId: bob.user.id }));
       expect(none.data).toEqual([]);
     });
 
     await test.step('every order in a ?status= listing has that status', async () => {
-      const { data } = (await (await adminApi.listOrders({ status: 'pending_payment' })).json()) as { data: Order[] };
+      const { data } = await expectJson(await adminApi.listOrders({ status: 'pending_payment' }));
       expect(data.map((order) => order.id)).toContain(bobOrder.id);
       expect(new Set(data.map((order) => order.status))).toEqual(new Set(['pending_payment']));
     });

@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type Product, type ProductPage } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField, type Product } from '../../fixtures';
 
 function ids(products: Product[]): string[] {
   return products.map((product) => product.id);
@@ -20,7 +20,7 @@ test.describe('pagination', { tag: ['@catalog', '@api'] }, () => {
     const response = await api.listProducts({ category: category.slug, pageSize: 2 });
 
     await expect(response).toHaveStatus(200);
-    const page = (await response.json()) as ProductPage;
+    const page = await expectJson(response);
     expect(page.meta).toEqual({ page: 1, pageSize: 2, totalItems: 5, totalPages: 3 });
     expect(page.data).toHaveLength(2);
     expect(page.links.prev).toBeNull();
@@ -34,13 +34,13 @@ test.describe('pagination', { tag: ['@catalog', '@api'] }, () => {
     const made = await factory.products(category, 5);
     const seen: string[] = [];
 
-    let page = (await (await api.listProducts({ category: category.slug, pageSize: 2 })).json()) as ProductPage;
+    let page = await expectJson(await api.listProducts({ category: category.slug, pageSize: 2 }));
     seen.push(...ids(page.data));
     for (let number = 2; number <= 3; number += 1) {
       await test.step(`page ${number}`, async () => {
         const response = await api.follow(page.links.next as string);
         await expect(response).toHaveStatus(200);
-        page = (await response.json()) as ProductPage;
+        page = await expectJson(response);
         expect(page.meta.page).toBe(number);
         expect(queryOf(page.links.prev)).toMatchObject({ page: String(number - 1) });
         seen.push(...ids(page.data));
@@ -57,7 +57,7 @@ test.describe('pagination', { tag: ['@catalog', '@api'] }, () => {
     await factory.products(category, 3, (index) => ({ price: 10 + index }));
     const filters = { category: category.slug, minPrice: 10, maxPrice: 20, sort: 'price_asc', pageSize: 1 };
 
-    const page = (await (await api.listProducts(filters)).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts(filters));
 
     const expected = { category: category.slug, minPrice: '10', maxPrice: '20', sort: 'price_asc', pageSize: '1' };
     for (const link of [page.links.first, page.links.next, page.links.last]) expect(queryOf(link)).toMatchObject(expected);
@@ -69,7 +69,7 @@ test.describe('pagination', { tag: ['@catalog', '@api'] }, () => {
     const response = await api.listProducts({ category: category.slug });
 
     await expect(response).toHaveStatus(200);
-    const page = (await response.json()) as ProductPage;
+    const page = await expectJson(response);
     expect(page.data).toEqual([]);
     expect(page.meta).toEqual({ page: 1, pageSize: 20, totalItems: 0, totalPages: 0 });
     expect(page.links.prev).toBeNull();
@@ -94,7 +94,7 @@ test.describe('filters', { tag: ['@catalog', '@api'] }, () => {
     const made = await factory.products(mine, 3);
     await factory.product(other);
 
-    const page = (await (await api.listProducts({ category: mine.slug })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ category: mine.slug }));
 
     expect(ids(page.data).sort()).toEqual(ids(made).sort());
     for (const product of page.data) expect(product.category).toEqual({ slug: mine.slug, name: mine.name });
@@ -104,7 +104,7 @@ test.describe('filters', { tag: ['@catalog', '@api'] }, () => {
     const category = await factory.category();
     const [, atMin, inside, atMax] = await factory.products(category, 5, (index) => ({ price: [9.99, 10, 15.5, 20, 20.01][index] }));
 
-    const page = (await (await api.listProducts({ category: category.slug, minPrice: 10, maxPrice: 20 })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ category: category.slug, minPrice: 10, maxPrice: 20 }));
 
     expect(ids(page.data).sort()).toEqual(ids([atMin, inside, atMax]).sort());
   });
@@ -115,7 +115,7 @@ test.describe('filters', { tag: ['@catalog', '@api'] }, () => {
     const match = await factory.product(category, { name: `Lantern ${word.toLowerCase()}` });
     await factory.product(category);
 
-    const page = (await (await api.listProducts({ category: category.slug, q: word.toUpperCase() })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ category: category.slug, q: word.toUpperCase() }));
 
     expect(ids(page.data)).toEqual([match.id]);
   });
@@ -126,7 +126,7 @@ test.describe('filters', { tag: ['@catalog', '@api'] }, () => {
     const match = await factory.product(category, { description: `Hand-made from ${word} and oak.` });
     await factory.product(category);
 
-    const page = (await (await api.listProducts({ q: word })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ q: word }));
 
     expect(ids(page.data)).toEqual([match.id]);
   });
@@ -138,8 +138,8 @@ test.describe('sorting', { tag: ['@catalog', '@api'] }, () => {
     const made = await factory.products(category, 4);
     const newestFirst = ids(made).reverse();
 
-    const byDefault = (await (await api.listProducts({ category: category.slug })).json()) as ProductPage;
-    const explicit = (await (await api.listProducts({ category: category.slug, sort: 'newest' })).json()) as ProductPage;
+    const byDefault = await expectJson(await api.listProducts({ category: category.slug }));
+    const explicit = await expectJson(await api.listProducts({ category: category.slug, sort: 'newest' }));
 
     expect(ids(byDefault.data)).toEqual(newestFirst);
     expect(ids(explicit.data)).toEqual(newestFirst);
@@ -149,7 +149,7 @@ test.describe('sorting', { tag: ['@catalog', '@api'] }, () => {
     const category = await factory.category();
     await factory.products(category, 4, (index) => ({ price: [30, 10, 40, 20][index] }));
 
-    const page = (await (await api.listProducts({ category: category.slug, sort: 'price_asc' })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ category: category.slug, sort: 'price_asc' }));
 
     expect(page.data.map((product) => product.price)).toEqual([10, 20, 30, 40]);
   });
@@ -158,7 +158,7 @@ test.describe('sorting', { tag: ['@catalog', '@api'] }, () => {
     const category = await factory.category();
     await factory.products(category, 4, (index) => ({ price: [30, 10, 40, 20][index] }));
 
-    const page = (await (await api.listProducts({ category: category.slug, sort: 'price_desc' })).json()) as ProductPage;
+    const page = await expectJson(await api.listProducts({ category: category.slug, sort: 'price_desc' }));
 
     expect(page.data.map((product) => product.price)).toEqual([40, 30, 20, 10]);
   });
@@ -188,7 +188,7 @@ test.describe('query validation', { tag: ['@catalog', '@api', '@validation'] }, 
     for (const pageSize of [1, 100]) {
       const response = await api.listProducts({ category: category.slug, pageSize });
       await expect(response).toHaveStatus(200);
-      expect(((await response.json()) as ProductPage).meta.pageSize).toBe(pageSize);
+      expect((await expectJson(response)).meta.pageSize).toBe(pageSize);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type Product, type ProductPage } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField } from '../../fixtures';
 
 const PRODUCT_FIELDS = ['category', 'createdAt', 'currency', 'description', 'id', 'name', 'price', 'sku', 'stock', 'updatedAt'];
 const SKU_PATTERN = /^[A-Z0-9-]{3,64}$/;
@@ -11,7 +11,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const response = await adminApi.createProduct(data);
 
     await expect(response).toHaveStatus(201);
-    const product = (await response.json()) as Product;
+    const product = await expectJson(response, 201);
     expect(Object.keys(product).sort()).toEqual(PRODUCT_FIELDS);
     expect(product).toMatchObject({
       sku: data.sku,
@@ -33,7 +33,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const response = await adminApi.createProduct(data);
 
     await expect(response).toHaveStatus(201);
-    expect(((await response.json()) as Product).sku).toMatch(SKU_PATTERN);
+    expect((await expectJson(response, 201)).sku).toMatch(SKU_PATTERN);
   });
 
   test('anyone reads a product by id', async ({ api, factory }) => {
@@ -67,7 +67,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const response = await adminApi.updateProduct(product.id, patch);
 
     await expect(response).toHaveStatus(200);
-    const updated = (await response.json()) as Product;
+    const updated = await expectJson(response);
     expect(updated).toEqual({ ...product, ...patch, updatedAt: expect.any(String) });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(product.updatedAt));
   });
@@ -80,9 +80,9 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const response = await adminApi.updateProduct(product.id, { categorySlug: to.slug });
 
     await expect(response).toHaveStatus(200);
-    expect(((await response.json()) as Product).category).toEqual({ slug: to.slug, name: to.name });
-    const inTarget = (await (await api.listProducts({ category: to.slug })).json()) as ProductPage;
-    const inSource = (await (await api.listProducts({ category: from.slug })).json()) as ProductPage;
+    expect((await expectJson(response)).category).toEqual({ slug: to.slug, name: to.name });
+    const inTarget = await expectJson(await api.listProducts({ category: to.slug }));
+    const inSource = await expectJson(await api.listProducts({ category: from.slug }));
     expect(inTarget.data.map((item) => item.id)).toEqual([product.id]);
     expect(inSource.data).toEqual([]);
   });
@@ -95,7 +95,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
 
     await expect(response).toHaveStatus(204);
     await expectError(await api.getProduct(removed.id), 404, 'PRODUCT_NOT_FOUND');
-    const listing = (await (await api.listProducts({ category: category.slug })).json()) as ProductPage;
+    const listing = await expectJson(await api.listProducts({ category: category.slug }));
     expect(listing.data.map((item) => item.id)).toEqual([kept.id]);
   });
 

@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type Review, type ReviewList } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField, type Review } from '../../fixtures';
 
 test.describe('reviews', { tag: ['@reviews', '@api'] }, () => {
   test('a customer with a delivered order of the product reviews it: 201, verified, with their name', async ({ customer, factory, checkout }) => {
@@ -93,13 +93,13 @@ test.describe('reviews', { tag: ['@reviews', '@api'] }, () => {
       await checkout.delivered(customer, [{ product: products[0] }]);
       const response = await customer.api.postReview(products[0].id, { rating, comment: `Rated ${rating} by ${customer.name}` });
       await expect(response).toHaveStatus(201);
-      written.push((await response.json()) as Review);
+      written.push(await expectJson(response, 201));
     }
 
     const response = await api.listReviews(products[0].id);
 
     await expect(response).toHaveStatus(200);
-    const list = (await response.json()) as ReviewList;
+    const list = await expectJson(response);
     expect(list.data.map((review) => review.id)).toEqual(written.map((review) => review.id).reverse());
     expect(list.meta).toEqual({ count: 2, averageRating: 3.5 });
     expect(list.data.every((review) => review.verified)).toBe(true);

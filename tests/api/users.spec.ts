@@ -1,4 +1,4 @@
-import { test, expect, expectError, detailsByField, type User } from '../../fixtures';
+import { test, expect, expectJson, expectError, detailsByField } from '../../fixtures';
 
 const USER_FIELDS = ['createdAt', 'email', 'id', 'name', 'role', 'updatedAt'];
 
@@ -9,7 +9,7 @@ test.describe('registration', { tag: ['@users', '@api'] }, () => {
     const response = await api.register(data);
 
     await expect(response).toHaveStatus(201);
-    const user = (await response.json()) as User;
+    const user = await expectJson(response, 201);
     expect(Object.keys(user).sort(), 'a user is { id, email, name, role, createdAt, updatedAt }, never a hash or deletedAt').toEqual(USER_FIELDS);
     expect(user).toMatchObject({ email: data.email, name: data.name, role: 'customer' });
     expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -22,7 +22,7 @@ test.describe('registration', { tag: ['@users', '@api'] }, () => {
     const response = await api.register({ ...factory.userData(), role: 'admin' });
 
     await expect(response).toHaveStatus(201);
-    expect(((await response.json()) as User).role).toBe('customer');
+    expect((await expectJson(response, 201)).role).toBe('customer');
   });
 
   test('the email is stored lower-cased', async ({ api, factory }) => {
@@ -32,7 +32,7 @@ test.describe('registration', { tag: ['@users', '@api'] }, () => {
     const response = await api.register({ ...data, email: mixedCase });
 
     await expect(response).toHaveStatus(201);
-    expect(((await response.json()) as User).email).toBe(data.email.toLowerCase());
+    expect((await expectJson(response, 201)).email).toBe(data.email.toLowerCase());
   });
 
   test('an email an active user has is refused with 409 EMAIL_EXISTS, whatever its case', async ({ api, factory }) => {
@@ -53,7 +53,7 @@ test.describe('registration', { tag: ['@users', '@api'] }, () => {
     const response = await api.register(factory.userData({ name }));
 
     await expect(response).toHaveStatus(201);
-    expect(((await response.json()) as User).name).toBe(name);
+    expect((await expectJson(response, 201)).name).toBe(name);
   });
 });
 
@@ -150,7 +150,7 @@ test.describe('updating a user', { tag: ['@users', '@api'] }, () => {
     const response = await customer.api.updateUser(customer.user.id, { name });
 
     await expect(response).toHaveStatus(200);
-    const updated = (await response.json()) as User;
+    const updated = await expectJson(response);
     expect(updated).toMatchObject({ id: customer.user.id, email: customer.email, name, createdAt: customer.user.createdAt });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(customer.user.updatedAt));
     expect(await (await customer.api.getUser(customer.user.id)).json()).toMatchObject({ name });
@@ -202,7 +202,7 @@ test.describe('deleting a user', { tag: ['@users', '@api'] }, () => {
     await test.step('the email registers again, as a new user', async () => {
       const again = await api.register(factory.userData({ email: customer.email }));
       await expect(again).toHaveStatus(201);
-      expect(((await again.json()) as User).id).not.toBe(customer.user.id);
+      expect((await expectJson(again, 201)).id).not.toBe(customer.user.id);
     });
   });
 

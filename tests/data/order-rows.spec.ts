@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectError, TEST_CARDS, type Order } from '../../fixtures';
+import { test, expect, expectJson, expectError, TEST_CARDS } from '../../fixtures';
 
 test.describe('order rows', { tag: ['@orders', '@data'] }, () => {
   test('placing an order writes the order, one order_items row per product, the reserved stock, and empties cart_items', async ({ customer, factory, checkout, db }) => {
@@ -58,7 +58,7 @@ test.describe('order rows', { tag: ['@orders', '@data'] }, () => {
         expect(await db.orderById(order.id)).toMatchObject({ status: 'archived', userId: null, archivedUserId: customer.user.id });
         const read = await adminApi.getOrder(order.id);
         await expect(read).toHaveStatus(200);
-        expect((await read.json()) as Order).toMatchObject({ status: 'archived', userId: null });
+        expect(await expectJson(read)).toMatchObject({ status: 'archived', userId: null });
       });
     }
     expect((await db.ordersOfUser(customer.user.id)).map((row) => row.status)).toEqual(['archived', 'archived']);

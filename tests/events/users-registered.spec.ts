@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, type User } from '../../fixtures';
+import { test, expect, expectJson } from '../../fixtures';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +12,7 @@ interface Registered {
 test.describe('users.registered', { tag: ['@users', '@events'] }, () => {
   test('registering publishes users.registered, keyed by the user id and valid against its contract', async ({ api, factory, events }) => {
     const data = factory.userData();
-    const user = (await (await api.register(data)).json()) as User;
+    const user = await expectJson(await api.register(data), 201);
 
     const event = await events.waitFor<Registered>('users.registered', { userId: user.id });
 
@@ -25,15 +25,15 @@ test.describe('users.registered', { tag: ['@users', '@events'] }, () => {
 
   test('the event carries the X-Correlation-Id of the request as its correlationId', async ({ api, factory, events }) => {
     const correlationId = randomUUID();
-    const user = (await (await api.register(factory.userData(), { correlationId })).json()) as User;
+    const user = await expectJson(await api.register(factory.userData(), { correlationId }), 201);
 
     await expect(events).toHavePublished('users.registered', { userId: user.id });
     expect(events.find('users.registered', { userId: user.id })?.envelope.correlationId).toBe(correlationId);
   });
 
   test('without X-Correlation-Id each request gets a fresh correlationId', async ({ api, factory, events }) => {
-    const first = (await (await api.register(factory.userData())).json()) as User;
-    const second = (await (await api.register(factory.userData())).json()) as User;
+    const first = await expectJson(await api.register(factory.userData()), 201);
+    const second = await expectJson(await api.register(factory.userData()), 201);
 
     const [a, b] = await Promise.all([
       events.waitFor('users.registered', { userId: first.id }),
@@ -47,7 +47,7 @@ test.describe('users.registered', { tag: ['@users', '@events'] }, () => {
 
   test('the outbox row is written with the registration and marked published once relayed', async ({ api, factory, db, events }) => {
     const data = factory.userData();
-    const user = (await (await api.register(data)).json()) as User;
+    const user = await expectJson(await api.register(data), 201);
 
     const row = await test.step('the row exists as soon as the 201 is answered', async () => {
       const rows = await db.outboxRowsFor(user.id);

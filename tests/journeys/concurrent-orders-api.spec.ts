@@ -1,4 +1,4 @@
-import { test, expect, type ErrorEnvelope, type Order } from '../../fixtures';
+import { test, expect, expectError, expectJson } from '../../fixtures';
 
 const SHOPPERS = 6;
 const STOCK = 2;
@@ -24,7 +24,7 @@ test.describe('journey: the last items, raced for, through the API', { tag: ['@o
       expect(statuses.filter((status) => status === 201)).toHaveLength(STOCK);
       expect(statuses.filter((status) => status === 409)).toHaveLength(SHOPPERS - STOCK);
       for (const response of answers.filter((answer) => answer.status() === 409)) {
-        expect(((await response.json()) as ErrorEnvelope).error.code).toBe('OUT_OF_STOCK');
+        await expectError(response, 409, 'OUT_OF_STOCK');
       }
     });
 
@@ -33,7 +33,7 @@ test.describe('journey: the last items, raced for, through the API', { tag: ['@o
     });
 
     await test.step('the winners’ orders are paid; the others have no order and keep their cart', async () => {
-      const winners = await Promise.all(answers.filter((response) => response.status() === 201).map(async (response) => (await response.json()) as Order));
+      const winners = await Promise.all(answers.filter((response) => response.status() === 201).map((response) => expectJson(response, 201)));
       const losers = shoppers.filter((_customer, index) => statuses[index] === 409);
       for (const customer of losers) {
         expect(await checkout.orderCount(customer)).toBe(0);

@@ -1,11 +1,11 @@
 import {
   test,
   expect,
+  expectJson,
   env,
   cents,
   dollars,
   orderMailSubject,
-  type Cart,
   type Order,
   type OrderCreatedPayload,
   type OrderDeliveredPayload,
@@ -47,7 +47,7 @@ test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payme
     await test.step('3. set the shipping address: the discounted subtotal is under 100, so the flat rate applies', async () => {
       const response = await customer.api.setShippingAddress(address);
       await expect(response).toHaveStatus(200);
-      const withAddress = (await response.json()) as Cart;
+      const withAddress = await expectJson(response);
       expect(withAddress.shipping).toEqual({ address, cost: env.shippingFlatRate });
       expect(withAddress.total).toBe(total);
     });
@@ -79,7 +79,7 @@ test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payme
     const shipped = await test.step('7. the admin ships it: orders.shipped', async () => {
       const response = await adminApi.shipOrder(order.id, shipment);
       await expect(response).toHaveStatus(200);
-      const shippedOrder = (await response.json()) as Order;
+      const shippedOrder = await expectJson(response);
       expect(shippedOrder).toMatchObject({ status: 'shipped', ...shipment });
       const event = await events.waitFor<OrderShippedPayload>('orders.shipped', { orderId: order.id });
       expect(event.envelope.payload).toMatchObject({ sequence: 3, ...shipment });
@@ -96,14 +96,14 @@ test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payme
       const event = await events.waitFor<OrderDeliveredPayload>('orders.delivered', { orderId: order.id });
       expect(event.envelope.payload.sequence).toBe(4);
       await expect
-        .poll(async () => ((await (await customer.api.orderHistory(order.id)).json()) as { data: Array<{ status: string }> }).data.map((entry) => entry.status))
+        .poll(async () => (await expectJson(await customer.api.orderHistory(order.id))).data.map((entry) => entry.status))
         .toEqual(['pending_payment', 'paid', 'shipped', 'delivered']);
     });
 
     await test.step('10. the customer reviews the lamp: a verified review, listed on the product', async () => {
       const response = await customer.api.postReview(lamp.id, { rating: 5, comment: 'Warm light, arrived quickly.' });
       await expect(response).toHaveStatus(201);
-      const review = (await response.json()) as Review;
+      const review = await expectJson(response, 201);
       expect(review).toMatchObject({ verified: true, authorName: customer.name, rating: 5 });
       const list = await (await customer.api.listReviews(lamp.id)).json();
       expect(list.data.map((entry: Review) => entry.id)).toEqual([review.id]);
