@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectJson, expectError, cents, env, type Checkout, type Customer, type Order, type Payments, type RefundBehavior } from '../../fixtures';
+import type { APIResponse } from '@playwright/test';
+import { test, expect, expectJson, expectError, cents, env, type Checkout, type Customer, type Order, type Payments, type RefundBehavior, type ShopDb, type StripeEvent } from '../../fixtures';
 
 /**
  * A payment the provider reports as succeeded when the shop has no order left to fulfil for it: the
@@ -22,6 +23,20 @@ async function placeWithHeldWebhooks(
   const intentId = placed.payment?.intentId ?? '';
   expect(intentId, 'the gateway charged and the order names its intent').toMatch(/^pi_/);
   return { placed, intentId, paymentMethod };
+}
+
+/** The shop answered a provider's event 200 `{ received: true }` and recorded it once. */
+async function expectRecorded(response: APIResponse, event: StripeEvent, db: ShopDb): Promise<void> {
+  await expect(response).toHaveStatus(200);
+  expect(await response.json()).toEqual({ received: true });
+  expect(await db.webhookEvents(event.id)).toHaveLength(1);
+}
+
+/** The provider holds the order's whole amount as refunded. */
+async function expectRefundedInFull(payments: Payments, intentId: string, placed: Order): Promise<void> {
+  const intent = await payments.paymentIntent(intentId);
+  expect(intent.amount).toBe(cents(placed.total));
+  expect(intent.amount_refunded, 'amount_refunded equals the amount charged').toBe(intent.amount);
 }
 
 test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders', '@api', '@failure'] }, () => {
@@ -47,11 +62,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
     const event = webhooks.succeeded(placed);
     const { response } = await webhooks.send(event);
 
-    await test.step('200, the event recorded', async () => {
-      await expect(response).toHaveStatus(200);
-      expect(await response.json()).toEqual({ received: true });
-      expect(await db.webhookEvents(event.id)).toHaveLength(1);
-    });
+    await test.step('200, the event recorded', () => expectRecorded(response, event, db));
 
     const refunded = await test.step('the order stays cancelled, with refundedAt, and its stock stays released', async () => {
       const order = await checkout.order(placed.id, customer.api);
@@ -61,11 +72,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
       return order;
     });
 
-    await test.step('the provider shows the whole payment refunded', async () => {
-      const intent = await payments.paymentIntent(intentId);
-      expect(intent.amount).toBe(cents(placed.total));
-      expect(intent.amount_refunded, 'amount_refunded equals the amount charged').toBe(intent.amount);
-    });
+    await test.step('the provider shows the whole payment refunded', () => expectRefundedInFull(payments, intentId, placed));
 
     await test.step('no orders.paid for the order', async () => {
       await expect(events).not.toHavePublished('orders.paid', { orderId: placed.id });
@@ -119,13 +126,8 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
 
     await test.step('the provider retries the same event: 200, refunded in full once, refundedAt set, the event recorded once', async () => {
       const { response } = await webhooks.send(event);
-      await expect(response).toHaveStatus(200);
-      expect(await response.json()).toEqual({ received: true });
-      expect(await db.webhookEvents(event.id)).toHaveLength(1);
-
-      const intent = await payments.paymentIntent(intentId);
-      expect(intent.amount).toBe(cents(placed.total));
-      expect(intent.amount_refunded, 'amount_refunded equals the amount charged').toBe(intent.amount);
+      await expectRecorded(response, event, db);
+      await expectRefundedInFull(payments, intentId, placed);
       const refunds = await payments.refundCalls(paymentMethod);
       expect(refunds.map((call) => [call.idempotencyKey, call.status, call.replayed])).toEqual([
         ...Array.from({ length: callsPerRefund }, () => [`refund-${intentId}`, 503, false]),
@@ -170,16 +172,10 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
     const event = webhooks.succeeded(placed);
     const { response } = await webhooks.send(event);
 
-    await test.step('200, the event recorded', async () => {
-      await expect(response).toHaveStatus(200);
-      expect(await response.json()).toEqual({ received: true });
-      expect(await db.webhookEvents(event.id)).toHaveLength(1);
-    });
+    await test.step('200, the event recorded', () => expectRecorded(response, event, db));
 
     await test.step('the provider shows the whole payment refunded, by one refund keyed by the intent', async () => {
-      const intent = await payments.paymentIntent(intentId);
-      expect(intent.amount).toBe(cents(placed.total));
-      expect(intent.amount_refunded, 'amount_refunded equals the amount charged').toBe(intent.amount);
+      await expectRefundedInFull(payments, intentId, placed);
       const refunds = await payments.refundCalls(paymentMethod);
       expect(refunds, JSON.stringify(refunds)).toEqual([expect.objectContaining({ idempotencyKey: `refund-${intentId}`, status: 200 })]);
     });
@@ -224,9 +220,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
     const event = webhooks.succeeded(placed);
     const { response } = await webhooks.send(event);
 
-    await expect(response).toHaveStatus(200);
-    expect(await response.json()).toEqual({ received: true });
-    expect(await db.webhookEvents(event.id)).toHaveLength(1);
+    await expectRecorded(response, event, db);
     expect(await payments.refundCalls(paymentMethod), 'no refund asked of the provider').toEqual([]);
     expect((await payments.paymentIntent(intentId)).amount_refunded).toBe(0);
     expect(await db.orderById(placed.id)).toMatchObject({ status: 'archived', paymentStatus: 'succeeded', refundedAt: null });
