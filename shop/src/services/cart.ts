@@ -8,15 +8,8 @@ import type { ShippingAddress } from './addresses';
 import { findDiscountCode, requireApplicableCode, type DiscountRow } from './discounts';
 import { lineView, price, type PricedLine, type Pricing, type ShippingRates } from './pricing';
 
-/** A cart as the API shows it (docs/API.md, "Cart"). */
-export interface Cart {
-  items: ReturnType<typeof lineView>[];
-  subtotal: number;
-  discount: { code: string; amount: number } | null;
-  shipping: { address: ShippingAddress; cost: number } | null;
-  total: number;
-  currency: 'USD';
-}
+/** A Cart as the API shows it: the contract's type (contracts/http). */
+export type Cart = Http.Cart;
 
 export interface CartLine extends PricedLine {
   stock: number;

@@ -3,11 +3,8 @@ import { categoryExists, categoryNotFound } from '../errors';
 import type * as Http from '../../../contracts/http';
 import { isUuid, textProblem, type InputCheck } from '../validation';
 
-export interface Category {
-  id: string;
-  slug: string;
-  name: string;
-}
+/** A Category as the API shows it: the contract's type (contracts/http). */
+export type Category = Http.Category;
 
 export interface NewCategory {
   name: string;

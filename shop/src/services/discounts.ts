@@ -4,14 +4,8 @@ import { centsToDecimal, formatCents, toCents } from '../money';
 import type * as Http from '../../../contracts/http';
 import type { InputCheck } from '../validation';
 
-/** A discount code as the API shows it (money in dollars). */
-export interface DiscountCode {
-  code: string;
-  percentOff: number | null;
-  amountOff: number | null;
-  expiresAt: string | null;
-  minSubtotal: number | null;
-}
+/** A DiscountCode as the API shows it: the contract's type (contracts/http). */
+export type DiscountCode = Http.DiscountCode;
 
 export interface DiscountRow {
   code: string;

@@ -19,30 +19,8 @@ import type { Payments } from './payments';
 import { lineView } from './pricing';
 import type { User } from './users';
 
-/** An order as the API shows it (docs/API.md, "Orders"). */
-export interface Order {
-  id: string;
-  userId: string | null;
-  status: OrderStatus;
-  items: ReturnType<typeof lineView>[];
-  subtotal: number;
-  discountTotal: number;
-  discountCode: string | null;
-  shippingCost: number;
-  total: number;
-  currency: 'USD';
-  shippingAddress: ShippingAddress;
-  payment: { intentId: string; status: string } | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  createdAt: string;
-  paidAt: string | null;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: Http.Order['cancelReason'];
-  refundedAt: string | null;
-}
+/** An order as the API shows it: the contract's type (contracts/http/orders.ts). */
+export type Order = Http.Order;
 
 /** The orders row: its state (what moves change, orderTransitions.ts) and what it holds. */
 export interface OrderRow extends OrderState {

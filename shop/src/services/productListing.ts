@@ -1,7 +1,7 @@
 import type * as Http from '../../../contracts/http';
 import type { Db } from '../db';
 import type { InputCheck } from '../validation';
-import { selectFrom, toProduct, type Product, type ProductRow } from './products';
+import { selectFrom, toProduct, type ProductRow } from './products';
 
 type Sort = (typeof Http.SORTS)[number];
 
@@ -16,11 +16,8 @@ export interface ProductQuery {
   sort?: Sort;
 }
 
-export interface ProductPage {
-  data: Product[];
-  meta: { page: number; pageSize: number; totalItems: number; totalPages: number };
-  links: { first: string; prev: string | null; next: string | null; last: string };
-}
+/** A ProductPage as the API shows it: the contract's type (contracts/http). */
+export type ProductPage = Http.ProductPage;
 
 const ORDER_BY: Record<Sort, string> = {
   newest: 'p.created_at DESC, p.id DESC',

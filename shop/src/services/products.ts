@@ -5,18 +5,8 @@ import { productNotFound, skuExists, validationError } from '../errors';
 import { isUuid, textProblem, type InputCheck } from '../validation';
 import { findCategoryIdBySlug } from './categories';
 
-export interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  price: number;
-  currency: 'USD';
-  stock: number;
-  category: { slug: string; name: string };
-  createdAt: string;
-  updatedAt: string;
-}
+/** A Product as the API shows it: the contract's type (contracts/http). */
+export type Product = Http.Product;
 
 export interface ProductRow {
   id: string;

@@ -5,16 +5,8 @@ import { textProblem, type InputCheck } from '../validation';
 import { getProduct } from './products';
 import type { User } from './users';
 
-export interface Review {
-  id: string;
-  productId: string;
-  userId: string;
-  authorName: string;
-  rating: number;
-  comment: string;
-  verified: boolean;
-  createdAt: string;
-}
+/** A Review as the API shows it: the contract's type (contracts/http). */
+export type Review = Http.Review;
 
 interface ReviewRow {
   id: string;

@@ -9,15 +9,8 @@ import { emailProblem, isUuid, normalizeEmail, passwordProblem, textProblem, typ
 
 export type Role = 'customer' | 'admin';
 
-/** A user as the API shows it: never the password hash or deleted_at. */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A User as the API shows it: the contract's type (contracts/http). */
+export type User = Http.User;
 
 interface UserRow {
   id: string;
