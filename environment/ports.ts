@@ -1,10 +1,43 @@
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { EnvironmentError } from './errors';
 
 const LOOPBACK = '127.0.0.1';
+/** Ports below this are left to the system's own servers. */
+const LOWEST_PICKED_PORT = 10_000;
+const PICK_ATTEMPTS = 30;
 
-/** Asks the OS for a free port (listen on 0, read it, close), so parallel runs on one machine never clash. */
-export function freePort(host = LOOPBACK): Promise<number> {
+/** Linux's range of ephemeral ports (the source ports of outgoing connections), or undefined elsewhere. */
+function ephemeralRange(): { low: number; high: number } | undefined {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isInteger(low) && Number.isInteger(high) ? { low, high } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A free port, so parallel runs on one machine never clash. Where the OS says which ports outgoing
+ * connections take (Linux), one below that range, picked at random and checked: a service stopped
+ * for a restart must find its port still free, and an outgoing connection (thousands per run, to
+ * Kafka, Postgres, the shop) could otherwise take it meanwhile as its source port. Elsewhere, and if
+ * no such port is found, the OS picks one.
+ */
+export async function freePort(host = LOOPBACK): Promise<number> {
+  const range = ephemeralRange();
+  if (range && range.low - LOWEST_PICKED_PORT >= 1_000) {
+    for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt += 1) {
+      const port = randomInt(LOWEST_PICKED_PORT, range.low);
+      if (await isPortFree(port, host)) return port;
+    }
+  }
+  return portPickedByOs(host);
+}
+
+/** Asks the OS for a free port: listen on 0, read it, close. */
+function portPickedByOs(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -47,8 +80,8 @@ export async function choosePort(variable: string, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * One port per variable (fixed by the user, or free), all different: a port just closed by
- * freePort() can be handed out again by the OS, so duplicates are picked again.
+ * One port per variable (fixed by the user, or free), all different: freePort() checks a port is free,
+ * it does not reserve it, so a port picked twice is picked again.
  */
 export async function choosePorts<K extends string>(variables: readonly K[], env: NodeJS.ProcessEnv = process.env): Promise<Record<K, number>> {
   const chosen = {} as Record<K, number>;
