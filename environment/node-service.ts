@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { EnvironmentError } from './errors';
 import { displayPath, repoRoot } from './paths';
 import { freePort } from './ports';
-import { spawnService, tailOfLog, waitUntilReady } from './processes';
+import { spawnService, tailOfLog, waitUntilReady, type ServiceProcess } from './processes';
 import { httpAnswersOk } from './readiness';
 import type { EnvironmentRun } from './run';
+import { ProcessHandle } from './service-handle';
 import { shopServiceVariables } from './services/registry';
 import type { Services } from './types';
 
@@ -28,44 +29,51 @@ export interface NodeServiceOptions {
   timeoutMs?: number;
 }
 
-export interface StartedNodeService {
-  name: string;
-  /** http://127.0.0.1:<port> */
-  url: string;
-  port: number;
-  pid: number;
-  logFile: string;
-  /** Stops it now (the run would stop it at the end anyway). */
-  stop(): Promise<void>;
+/** One of the repo's servers as it runs: its address, and the handle to stop, kill and restart it. */
+export class StartedNodeService extends ProcessHandle {
+  constructor(
+    name: string,
+    first: ServiceProcess,
+    launch: () => Promise<ServiceProcess>,
+    /** http://127.0.0.1:<port>, the same after a restart. */
+    readonly url: string,
+    readonly port: number,
+  ) {
+    super(name, first, launch, [port]);
+  }
 }
 
 /**
  * Starts one of the repo's TypeScript servers (`node --import tsx <entry>`, cwd the repo root) and
  * waits until its health path answers 200. On failure: one line naming the log, then its last lines.
+ * The handle starts it again the same way, on the same port with the same settings.
  */
 export async function startNodeService(run: EnvironmentRun, options: NodeServiceOptions): Promise<StartedNodeService> {
   const entry = path.resolve(repoRoot, options.entry);
   if (!existsSync(entry)) throw new EnvironmentError(`Cannot start ${options.name}: ${options.entry} does not exist.`);
   const port = options.port ?? (await freePort());
-  const service = spawnService(run, {
-    name: options.name,
-    command: process.execPath,
-    args: ['--import', pathToFileURL(require.resolve('tsx')).href, entry],
-    cwd: repoRoot,
-    env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
-  });
   const url = `http://127.0.0.1:${port}`;
   const health = `${url}${options.healthPath ?? '/health'}`;
-  try {
-    await waitUntilReady(service, () => httpAnswersOk(health), { readyMeans: `answer 200 on ${health}`, timeoutMs: options.timeoutMs ?? START_TIMEOUT_MS });
-  } catch (error) {
-    if (!(error instanceof EnvironmentError)) throw error;
-    const tail = tailOfLog(service.logFile, LOG_LINES_ON_FAILURE);
-    throw new EnvironmentError(error.message, {
-      details: tail ? `last lines of ${displayPath(service.logFile)}:\n${tail}` : `${displayPath(service.logFile)} is empty`,
+  const launch = async (): Promise<ServiceProcess> => {
+    const service = spawnService(run, {
+      name: options.name,
+      command: process.execPath,
+      args: ['--import', pathToFileURL(require.resolve('tsx')).href, entry],
+      cwd: repoRoot,
+      env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     });
-  }
-  return { name: options.name, url, port, pid: service.pid, logFile: service.logFile, stop: service.stop };
+    try {
+      await waitUntilReady(service, () => httpAnswersOk(health), { readyMeans: `answer 200 on ${health}`, timeoutMs: options.timeoutMs ?? START_TIMEOUT_MS });
+    } catch (error) {
+      if (!(error instanceof EnvironmentError)) throw error;
+      const tail = tailOfLog(service.logFile, LOG_LINES_ON_FAILURE);
+      throw new EnvironmentError(error.message, {
+        details: tail ? `last lines of ${displayPath(service.logFile)}:\n${tail}` : `${displayPath(service.logFile)} is empty`,
+      });
+    }
+    return service;
+  };
+  return new StartedNodeService(options.name, await launch(), launch, url, port);
 }
 
 /** What the suite must know about the shop to test it as a black box. */

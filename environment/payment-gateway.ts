@@ -41,31 +41,36 @@ export function newGatewayAccount(id: string, webhookUrl: string): GatewayAccoun
   };
 }
 
-export interface StartedGateway extends StartedNodeService {
+export type StartedGateway = StartedNodeService & {
   /** The shop's account: its key and webhook secret at this gateway. */
-  payments: PaymentSettings;
-}
+  readonly payments: PaymentSettings;
+};
 
 export interface StartGatewayOptions {
   /** The port the shop will listen on, for its webhook endpoint. */
   shopPort: number;
   /** Default: a free port. */
   port?: number;
+  /** More gateway variables (payment-gateway/README.md). */
+  env?: Record<string, string>;
 }
 
 /**
  * Starts payment-gateway/ with one account for the shop (random `sk_test_`/`whsec_` per run, webhooks
- * to the shop's port) and waits for GET /health = 200.
+ * to the shop's port) and waits for GET /health = 200. The gateway keeps its state in memory: started
+ * again, it has the same account but has forgotten its payment intents, programmed methods and
+ * pending webhook retries.
  */
 export async function startPaymentGateway(run: EnvironmentRun, options: StartGatewayOptions): Promise<StartedGateway> {
   const account = newGatewayAccount('acct_shop', shopWebhookUrl(options.shopPort));
   const gateway = await startNodeService(run, {
     name: 'payment-gateway',
     entry: 'payment-gateway/src/main.ts',
-    env: { GATEWAY_ACCOUNTS: JSON.stringify([account]) },
+    env: { ...options.env, GATEWAY_ACCOUNTS: JSON.stringify([account]) },
     port: options.port,
   });
-  return { ...gateway, payments: { gatewayUrl: gateway.url, secretKey: account.secretKey, webhookSecret: account.webhookSecret } };
+  // Assigned onto the handle, not spread: its stop/kill/start methods live on its prototype.
+  return Object.assign(gateway, { payments: { gatewayUrl: gateway.url, secretKey: account.secretKey, webhookSecret: account.webhookSecret } });
 }
 
 /**

@@ -49,3 +49,10 @@ export function groupAlive(pgid: number): boolean {
     return stat !== undefined && stat.pgid === pgid && !isZombie(stat);
   });
 }
+
+/** True while the process is alive (a zombie does not count, where /proc can tell). */
+export function processAlive(pid: number): boolean {
+  if (!probe(pid)) return false;
+  const stat = hasProc ? procStat(pid) : undefined;
+  return stat === undefined || !isZombie(stat);
+}

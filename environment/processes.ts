@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError, messageOf } from './errors';
 import { displayPath } from './paths';
@@ -22,6 +22,8 @@ export interface ServiceProcess {
   exit?: ProcessExit;
   /** Stops the whole process group: stopSignal, then SIGKILL after the grace period. */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group, no cleanup (a crash, `kill -9`); resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface ServiceCommand {
@@ -51,7 +53,7 @@ const KILL_WAIT_MS = 3_000;
 export function spawnService(run: EnvironmentRun, spec: ServiceCommand): ServiceProcess {
   if (run.isStopping) throw new EnvironmentError(`Not starting ${spec.name}: the run is stopping.`);
   const logFile = spec.logFile ?? run.logFile(spec.name);
-  const child = spawnDetached(spec, logFile);
+  const child = spawnDetached(spec, logFile, run.claimLogFile(logFile));
   const pid = child.pid;
   if (pid === undefined) {
     child.on('error', () => undefined);
@@ -74,6 +76,10 @@ export function spawnService(run: EnvironmentRun, spec: ServiceCommand): Service
       await stopProcessGroup(spec.name, pid, spec.stopSignal ?? 'SIGTERM', spec.graceMs ?? DEFAULT_GRACE_MS);
       run.untrackProcessGroup(pid);
     },
+    kill: async () => {
+      if (signalGroup(pid, 'SIGKILL')) await waitForGroupExit(pid, KILL_WAIT_MS);
+      run.untrackProcessGroup(pid);
+    },
   };
   child.on('error', (error) => console.error(`[env] ${spec.name}: ${messageOf(error)}`));
   run.trackProcessGroup({ pgid: pid, name: spec.name, signal: spec.stopSignal ?? 'SIGTERM' });
@@ -81,10 +87,14 @@ export function spawnService(run: EnvironmentRun, spec: ServiceCommand): Service
   return service;
 }
 
-/** `detached` makes the child the leader of a new process group (and session) whose id is its pid. */
-function spawnDetached(spec: ServiceCommand, logFile: string): ChildProcess {
-  const log = openSync(logFile, 'w');
+/**
+ * `detached` makes the child the leader of a new process group (and session) whose id is its pid.
+ * A service started again in the same run appends to its log, after a line saying so.
+ */
+function spawnDetached(spec: ServiceCommand, logFile: string, mode: 'w' | 'a'): ChildProcess {
+  const log = openSync(logFile, mode);
   try {
+    if (mode === 'a') writeSync(log, `\n----- ${spec.name} started again at ${new Date().toISOString()} -----\n`);
     return spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: { ...process.env, ...spec.env },

@@ -35,6 +35,8 @@ export class EnvironmentRun {
   private readonly stopActions: StopAction[] = [];
   private readonly groups = new Map<number, OwnedProcessGroup>();
   private readonly tempDirs = new Set<string>();
+  /** Log files a process of this run has written: a process started again appends to its predecessor's. */
+  private readonly logsWritten = new Set<string>();
   private readonly useWatchdog: boolean;
   private watchdog?: { pid: number; stateFile: string };
   private stopping?: Promise<void>;
@@ -53,6 +55,16 @@ export class EnvironmentRun {
 
   logFile(name: string): string {
     return path.join(this.logDir, `${name}.log`);
+  }
+
+  /**
+   * How a process of this run opens `file`: 'w' the first time (a fresh log per run), 'a' when a
+   * restarted service writes to it again, so its log tells the whole story across restarts.
+   */
+  claimLogFile(file: string): 'w' | 'a' {
+    if (this.logsWritten.has(file)) return 'a';
+    this.logsWritten.add(file);
+    return 'w';
   }
 
   /** Registers how to stop something. Registered after stop() began, it runs at once. */

@@ -19,7 +19,10 @@ export async function startNativeServices(run: EnvironmentRun, env: NodeJS.Proce
   checkNativePrerequisites(cache);
   // Chosen together, so that no two services get the same free port.
   const ports = await choosePorts(SERVICES.flatMap((service) => service.native.ports), env);
-  return { provider: 'native', variables: await startEveryService((service) => service.native.start(run, { cache, ports })) };
+  return {
+    provider: 'native',
+    variables: await startEveryService(async (service) => (await service.native.start(run, { cache, ports })).variables),
+  };
 }
 
 /**

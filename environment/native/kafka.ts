@@ -143,10 +143,13 @@ function serverProperties(options: { port: number; controllerPort: number; dataD
 }
 
 /**
- * Spawns a single Kafka node (broker and KRaft controller in one JVM) listening on 127.0.0.1:port, with
- * a fresh cluster id and log dir under the OS temp dir (removed on stop). The caller waits until it answers.
+ * Makes a single Kafka node ready to run (broker and KRaft controller in one JVM) listening on
+ * 127.0.0.1:port: its properties, and a log dir under the OS temp dir (removed on stop) formatted
+ * with a fresh cluster id. Returns how to spawn it; each spawn runs on that same dir, ports and
+ * identity (node id 1, the cluster id in its meta.properties), so a restarted broker keeps its topics,
+ * its messages and its consumer groups' offsets. The caller waits until it answers.
  */
-export async function spawnNativeKafka(run: EnvironmentRun, options: { cache: string; port: number }): Promise<ServiceProcess> {
+export async function prepareNativeKafka(run: EnvironmentRun, options: { cache: string; port: number }): Promise<() => ServiceProcess> {
   const java = requireJava();
   const { home } = await ensureKafka(options.cache, run.logDir);
   const controllerPort = await freePort();
@@ -166,11 +169,12 @@ export async function spawnNativeKafka(run: EnvironmentRun, options: { cache: st
   });
   if (format.code !== 0) throw new EnvironmentError(`Kafka could not format its storage in ${workDir}; see ${displayPath(formatLog)}`);
 
-  return spawnService(run, {
-    name: 'kafka',
-    command: java,
-    args: [...JVM_OPTIONS, ...classpath, 'kafka.Kafka', propertiesFile],
-  });
+  return () =>
+    spawnService(run, {
+      name: 'kafka',
+      command: java,
+      args: [...JVM_OPTIONS, ...classpath, 'kafka.Kafka', propertiesFile],
+    });
 }
 
 function pathToLog4jUrl(home: string): string {

