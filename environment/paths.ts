@@ -21,9 +21,10 @@ export function runLogDir(outputDir = path.join(repoRoot, 'test-results')): stri
 const KEPT_CLI_LOG_DIRS = 5;
 
 /**
- * Service logs of one `environment/cli.ts` invocation: <cache>/logs/<command>-<time>-<pid>, kept out
- * of test-results/ so a test run does not delete them, and per invocation so two `up`s do not write
- * into each other's files. Only the newest few folders are kept.
+ * Service logs of one `environment/cli.ts` invocation (or one isolated environment started outside a
+ * test): <cache>/logs/<command>-<time>-<pid>, kept out of test-results/ so a test run does not delete
+ * them, and per invocation so two `up`s do not write into each other's files. Only the newest few
+ * folders are kept.
  */
 export function cliLogDir(command: string, env: NodeJS.ProcessEnv = process.env): string {
   const root = path.join(cacheDir(env), 'logs');
