@@ -17,7 +17,7 @@ export const KAFKA_VERSION = '3.9.1';
 const SLF4J_VERSION = '1.7.36';
 /** Pinned so the first download does not depend on whatever Maven picks as default. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
+const JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 /** <cache>/kafka/<version>: pom.xml, log4j.properties, libs/*.jar and the .complete marker. */
 export function kafkaHome(cache: string): string {
@@ -164,7 +164,7 @@ export async function prepareNativeKafka(run: EnvironmentRun, options: { cache: 
   const classpath = ['-cp', path.join(home, 'libs', '*'), `-Dlog4j.configuration=${pathToLog4jUrl(home)}`];
 
   const formatLog = run.logFile('kafka-format');
-  const format = await runTool(java, ['-Xmx256m', ...classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesFile], {
+  const format = await runTool(java, ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesFile], {
     logFile: formatLog,
   });
   if (format.code !== 0) throw new EnvironmentError(`Kafka could not format its storage in ${workDir}; see ${displayPath(formatLog)}`);
