@@ -6,13 +6,14 @@
  *     the worker's Kafka consumer, by topic (a dead letter's `failedAt` for `.dlq` topics);
  *   - wait → event: how long `events.waitFor` actually blocked (0 when the event was already there);
  *   - payment → confirmation mail seen: `POST /api/orders` answered 201 to the test's poll finding
- *     `Order <id> confirmed` in MailHog; and orders.paid's `occurredAt` to the same mail.
+ *     `Order <id> confirmed` in MailHog; and orders.paid's `occurredAt` to the same mail;
+ *   - recoveries the fault tests recorded (`isolatedEnvironment.timings.recovery`), by what recovered.
  *
  * Usage: npx tsx scripts/timings.ts [outputDir]   (default: test-results)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EventTiming, MailTiming, PaymentTiming } from '../fixtures/timings/timing-log';
+import type { EventTiming, MailTiming, PaymentTiming, RecoveryTiming } from '../fixtures/timings/timing-log';
 
 interface TestTimings {
   test: string;
@@ -22,6 +23,8 @@ interface TestTimings {
   events: EventTiming[];
   mails: MailTiming[];
   payments: PaymentTiming[];
+  /** Absent in files written before recoveries were recorded. */
+  recoveries?: RecoveryTiming[];
 }
 
 function percentile(values: number[], p: number): number {
@@ -57,8 +60,10 @@ function main(): void {
   const paymentToMail: number[] = [];
   const paidEventToMail: number[] = [];
   const mailDeliveryToSeen: number[] = [];
+  const recoveries = new Map<string, number[]>();
 
   for (const run of tests) {
+    for (const recovery of run.recoveries ?? []) recoveries.set(recovery.what, [...(recoveries.get(recovery.what) ?? []), recovery.ms]);
     for (const event of run.events) {
       if (event.actionToSeenMs !== null) {
         const list = actionToSeen.get(event.topic) ?? [];
@@ -89,6 +94,8 @@ function main(): void {
   console.log(`payment accepted (201) → confirmation mail seen:    ${summary(paymentToMail)}`);
   console.log(`orders.paid occurredAt → confirmation mail seen:    ${summary(paidEventToMail)}`);
   console.log(`mail at MailHog → seen by the test's poll:          ${summary(mailDeliveryToSeen)}`);
+  if (recoveries.size > 0) console.log('recoveries (fault tests, isolated environments):');
+  for (const [what, values] of [...recoveries.entries()].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${what.padEnd(48)} ${summary(values)}`);
 }
 
 main();
