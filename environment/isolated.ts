@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkContainerEngine, noEngineError } from './containers';
+import { checkContainerEngine } from './containers';
 import { startContainerHandle } from './container-handle';
 import { EnvironmentError } from './errors';
 import { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, startShop, type ShopSettings, type StartedNodeService } from './node-service';
@@ -158,7 +158,11 @@ export async function startIsolatedEnvironment(options: IsolatedEnvironmentOptio
     if (provider === 'native') for (const service of SERVICES) service.native.checkPrerequisites?.(cache);
     if (provider === 'containers') {
       const engine = await checkContainerEngine();
-      if (!engine.answered) throw noEngineError(engine.reason);
+      if (!engine.answered) {
+        throw new EnvironmentError(
+          `An isolated environment on containers needs a Docker engine, and none answered (${engine.reason}): start Docker (or point DOCKER_HOST at one), or set E2E_ISOLATED_ENV=native.`,
+        );
+      }
     }
     // An empty environment: free ports only, whatever the run fixed for its own services.
     const ports = await choosePorts([...SERVICES.flatMap((service) => service.native.ports), 'E2E_GATEWAY_PORT', 'E2E_SHOP_PORT'], {});
