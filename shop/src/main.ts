@@ -46,8 +46,10 @@ async function start(config: Config, closers: Closer[]) {
   };
   const pool = createPool(config.databaseUrl, poolOptions);
   closers.push({ name: 'Postgres pool', close: () => pool.end() });
-  // /health has a connection of its own: a burst of health checks takes none from the requests, and a busy
-  // request pool does not make /health call Postgres down.
+  // The relay and /health have a connection each of their own: a slow broker or a burst of health checks takes
+  // none from the requests, and a busy request pool does not make /health call Postgres down.
+  const relayPool = createPool(config.databaseUrl, { ...poolOptions, max: 1 });
+  closers.push({ name: 'outbox relay pool', close: () => relayPool.end() });
   const probePool = createPool(config.databaseUrl, { ...poolOptions, max: 1 });
   closers.push({ name: 'health probe pool', close: () => probePool.end() });
   const kafkaHealth = kafkaProbe(config.kafkaBrokers);
@@ -94,7 +96,7 @@ async function start(config: Config, closers: Closer[]) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
   await producer.connect();
   closers.push({ name: 'Kafka producer', close: () => producer.disconnect() });
-  const relay = new OutboxRelay(pool, producer, config.topicPrefix, log);
+  const relay = new OutboxRelay(relayPool, producer, config.topicPrefix, log);
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
 
