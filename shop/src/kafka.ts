@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import { describeError, retryUntil, tcpConnect } from './startup';
 
 /** kafkajs log lines go through the shop's logger, so they share its format and level. */
@@ -15,12 +15,22 @@ function logCreator(log: FastifyBaseLogger) {
     };
 }
 
-export function createKafka(brokers: string[], log: FastifyBaseLogger): Kafka {
+/** The default: a few quick retries, then the caller decides (the relay retries a failed batch itself). */
+const BRIEF_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 5 };
+
+/**
+ * For the consumers: retry every second for about ten minutes before giving up. A consumer that gives up is
+ * restarted by kafkajs as a new group member, and the broker then holds the group until the old member's session
+ * has expired; one that keeps retrying keeps its member id and resumes as soon as the broker answers again.
+ */
+export const PATIENT_RETRY: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 600 };
+
+export function createKafka(brokers: string[], log: FastifyBaseLogger, retry: RetryOptions = BRIEF_RETRY): Kafka {
   return new Kafka({
     clientId: 'event-shop',
     brokers,
     connectionTimeout: 3_000,
-    retry: { initialRetryTime: 200, retries: 5 },
+    retry,
     logLevel: logLevel.WARN,
     logCreator: logCreator(log),
   });

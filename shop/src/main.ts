@@ -8,7 +8,7 @@ import { startOrderTrackingConsumer } from './consumers/orderTracking';
 import { createPool, waitForPostgres, type PoolOptions } from './db';
 import { deadLetterTopic, EVENT_TYPES, topicName } from './events';
 import { DependencyHealth, kafkaProbe } from './health';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka, ensureTopics, PATIENT_RETRY } from './kafka';
 import { createMailer, verifyMailer } from './mailer';
 import { runMigrations } from './migrations';
 import { OutboxRelay } from './outbox';
@@ -100,7 +100,9 @@ async function start(config: Config, closers: Closer[]) {
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
 
-  const consumerOptions = { kafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
+  // The consumers' client of their own: its connections retry patiently through a broker restart (kafka.ts).
+  const consumerKafka = createKafka(config.kafkaBrokers, log, PATIENT_RETRY);
+  const consumerOptions = { kafka: consumerKafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
   const consumers = {
     notifications: startNotificationsConsumer({ ...consumerOptions, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
     'order-tracking': startOrderTrackingConsumer(consumerOptions),
