@@ -107,15 +107,17 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     rebalanceTimeout: 10_000,
-    // Failures (the broker gone, SMTP or Postgres down in a handler) are retried every second for minutes, as the
-    // same member, so the consumer resumes as soon as the broker answers instead of rejoining as a stranger (kafka.ts).
+    // Failures (the broker gone, SMTP or Postgres down in a handler) are retried every second for as long as they
+    // last, as the same member, so the consumer resumes as soon as the broker answers instead of rejoining as a
+    // stranger (kafka.ts). kafkajs still crashes the consumer on a few errors; it is then restarted.
     retry: { ...PATIENT_RETRY, restartOnFailure: async () => true },
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     options.log.error({ consumer: groupId, err: payload.error.message, restart: payload.restart }, 'consumer crashed');
   });
   const joined = firstGroupJoin(consumer);
-  try {
+  // Bounded as a whole: with its patient retries, connect would otherwise wait for a broker that died meanwhile.
+  const starting = (async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [...typeOfTopic.keys()], fromBeginning: true });
     await consumer.run({
@@ -134,7 +136,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         }
       },
     });
-    await withinTimeout(joined, options.joinTimeoutMs, `the ${groupId} consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`);
+    await joined;
+  })();
+  try {
+    await withinTimeout(starting, options.joinTimeoutMs, `the ${groupId} consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`);
   } catch (error) {
     await consumer.disconnect().catch(() => undefined);
     throw error;
