@@ -38,7 +38,25 @@ export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 86
 export const Money = Type.Number({ description: 'US dollars, at most two decimals' });
 export const Currency = Type.Literal('USD');
 
-export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health', title: 'Health', ...strict });
+export const DependencyState = Type.Enum(['up', 'down'], {
+  $id: 'DependencyState',
+  title: 'DependencyState',
+  description: '`up` when the dependency answered the probe within a second, else `down`',
+});
+export type DependencyState = Static<typeof DependencyState>;
+
+export const Health = Type.Object(
+  {
+    status: Type.Enum(['ok', 'degraded'], {
+      description: '`ok` when every dependency is up (answered with 200), else `degraded` (answered with 503)',
+    }),
+    dependencies: Type.Object(
+      { postgres: ref(DependencyState), kafka: ref(DependencyState), smtp: ref(DependencyState) },
+      { description: 'Each dependency as the shop sees it right now', ...strict },
+    ),
+  },
+  { $id: 'Health', title: 'Health', ...strict },
+);
 export type Health = Static<typeof Health>;
 
 /** Response headers, as @fastify/swagger takes them: `headers` next to a response's schema. */
@@ -48,6 +66,9 @@ export const Headers = {
   etag: { ETag: Type.String({ description: 'A strong validator of the representation; send it back as If-None-Match' }) },
   retryAfter: {
     'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds until the lock ends' }),
+  },
+  retryAfterOutage: {
+    'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds to wait before trying again' }),
   },
   correlationId: {
     'X-Correlation-Id': Type.String({

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',
   PAYLOAD_TOO_LARGE: 'a body over 1 MiB',
   UNSUPPORTED_MEDIA_TYPE: 'a body of a type the shop does not parse (it parses JSON, forms and plain text)',
+  SERVICE_UNAVAILABLE: 'a dependency the shop needs (its database) is down; nothing was changed, and `Retry-After` says when to try again',
   INTERNAL_ERROR: "a bug; the details are in the shop's log, not in the answer",
 } as const;
 

@@ -5,7 +5,7 @@
  */
 import { Cart, CartDiscount, CartItemChange, Country, LineItem, NewCartItem, NewShippingAddress, ShippingAddress } from './cart';
 import { Category, CategoryList, NewCategory } from './categories';
-import { Health } from './common';
+import { DependencyState, Health } from './common';
 import { DiscountCode, NewDiscountCode } from './discounts';
 import { ErrorCode, ErrorDetail, ErrorEnvelope } from './errors';
 import { NewOrder, Order, OrderHistory, OrderHistoryEntry, OrderList, OrderStatus, Shipment } from './orders';
@@ -30,6 +30,7 @@ export * from './webhooks';
  * The query schemas have ids too, but are the routes' parameters, not components.
  */
 export const NAMED_SCHEMAS = [
+  DependencyState,
   Health,
   ErrorCode,
   ErrorDetail,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
+import type { DependencyHealth } from './health';
 import type { Carts } from './services/cart';
 import type { Checkout } from './services/checkout';
 import type { OrderActions } from './services/orders';
@@ -11,6 +12,8 @@ import type { Sessions } from './services/sessions';
 export interface ShopContext {
   config: Config;
   pool: Pool;
+  /** What GET /health reports. */
+  health: DependencyHealth;
   auth: Authenticator;
   sessions: Sessions;
   payments: Payments;

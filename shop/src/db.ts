@@ -1,11 +1,71 @@
-import { DatabaseError, Pool, type PoolClient } from 'pg';
+import { Client, DatabaseError, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { describeError, retryUntil } from './startup';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export type Db = Pick<Pool, 'query'> | PoolClient;
 
-export function createPool(databaseUrl: string): Pool {
-  return new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+/**
+ * How long opening one connection may take. Short, so a database that does not answer gives a fast 503
+ * (isDatabaseUnavailable) rather than a request held for seconds; apart from how long a request waits for a free
+ * pooled connection (the pool's own connectionTimeoutMillis).
+ */
+export const CONNECT_TIMEOUT_MS = 1_000;
+
+/** pg.Client with the short connect timeout; the pool passes its own options to every client it opens. */
+class ShopClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    const options = typeof config === 'string' ? { connectionString: config } : config;
+    super({ ...options, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
+export interface PoolOptions {
+  max?: number;
+  /** Told about each connection the server or the network broke; the pool has dropped it already. */
+  onConnectionError?: (message: string, error: Error) => void;
+}
+
+/**
+ * A pool that survives its database going away. An idle connection the server terminates (a restart, a failover)
+ * makes the pool emit `error`, and a checked-out one makes its client emit `error`: without a listener either ends
+ * the process. Both are reported and the broken connection is dropped; the next query opens a new one.
+ */
+export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool {
+  const report = options.onConnectionError ?? (() => undefined);
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // Notices a peer that vanished without closing (a dead host), not only one that said goodbye.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    Client: ShopClient,
+  });
+  pool.on('error', (error) => report('an idle database connection failed; it was dropped', error));
+  pool.on('connect', (client) => {
+    // The query running on it (if any) fails with this error too, and that decides what the caller sees.
+    client.on('error', (error) => report('a database connection in use failed', error));
+  });
+  return pool;
+}
+
+/** SQLSTATE classes and codes that mean "the database is not there", not "the query is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+/** Messages pg and pg-pool give when the connection itself failed (they carry no SQLSTATE). */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|timeout expired|not queryable|Connection refused|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/i;
+
+/**
+ * True when `error` says Postgres is unreachable, restarting or refusing connections (answered 503, retried later),
+ * rather than that a query failed. Node wraps a failed connect to several addresses in an AggregateError.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
+  if (error instanceof DatabaseError) return UNAVAILABLE_SQLSTATE.test(error.code ?? '');
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && UNAVAILABLE_MESSAGE.test(code)) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message) || (error.cause !== undefined && isDatabaseUnavailable(error.cause));
 }
 
 /** host:port/database of a connection string, without the credentials, for messages. */

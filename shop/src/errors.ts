@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../contracts/http';
+import { isDatabaseUnavailable } from './db';
 
 export interface FieldIssue {
   field: string;
@@ -69,6 +70,11 @@ export const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed login attempts. Try again later.', undefined, {
     'retry-after': String(retryAfterSeconds),
   });
+/** A dependency the shop cannot do without is down; the client may retry after `retryAfterSeconds` (whole seconds). */
+export const serviceUnavailable = (message: string, retryAfterSeconds: number) =>
+  new AppError(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'retry-after': String(retryAfterSeconds) });
+/** Postgres unreachable or restarting: it usually answers again within seconds, so a short Retry-After. */
+export const databaseUnavailable = () => serviceUnavailable('The database is unavailable; try again shortly', 1);
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body = { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
@@ -100,6 +106,10 @@ export function installErrorHandlers(
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof AppError ? error : fromFastifyError(error);
     if (known) return sendError(reply, known);
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error.message }, 'the database is unavailable; answered 503');
+      return sendError(reply, databaseUnavailable());
+    }
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, new AppError(500, 'INTERNAL_ERROR', 'Something went wrong'));
   });

@@ -1,6 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import { describeError, retryUntil, tcpConnect } from './startup';
+
+/**
+ * kafkajs logs every failed connection attempt as an error: two lines per client per retry while a broker is down.
+ * Those go to debug; the outage itself is reported once by the relay, by the consumers' crash lines and by /health.
+ */
+const CONNECTION_CHURN = /^(Connection error|Failed to connect to seed broker)/;
 
 /** kafkajs log lines go through the shop's logger, so they share its format and level. */
 function logCreator(log: FastifyBaseLogger) {
@@ -8,19 +14,30 @@ function logCreator(log: FastifyBaseLogger) {
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, error, broker, groupId, topic } = entry;
       const fields = { component: `kafkajs.${namespace}`, error, broker, groupId, topic };
-      if (level === logLevel.ERROR) log.error(fields, message);
+      if (CONNECTION_CHURN.test(message)) log.debug(fields, message);
+      else if (level === logLevel.ERROR) log.error(fields, message);
       else if (level === logLevel.WARN) log.warn(fields, message);
       else if (level === logLevel.INFO) log.info(fields, message);
       else log.debug(fields, message);
     };
 }
 
-export function createKafka(brokers: string[], log: FastifyBaseLogger): Kafka {
+/** The default: a few quick retries, then the caller decides (the relay retries a failed batch itself). */
+const BRIEF_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 5 };
+
+/**
+ * For the consumers: retry every second for as long as it takes. A consumer that gives up is restarted by kafkajs
+ * as a new group member, and the broker then holds the group until the old member's session has expired; one that
+ * keeps retrying keeps its member id and resumes as soon as the broker answers again.
+ */
+export const PATIENT_RETRY: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER };
+
+export function createKafka(brokers: string[], log: FastifyBaseLogger, retry: RetryOptions = BRIEF_RETRY): Kafka {
   return new Kafka({
     clientId: 'event-shop',
     brokers,
     connectionTimeout: 3_000,
-    retry: { initialRetryTime: 200, retries: 5 },
+    retry,
     logLevel: logLevel.WARN,
     logCreator: logCreator(log),
   });

@@ -10,6 +10,9 @@ export function createMailer(smtp: { host: string; port: number }): Mailer {
     secure: false,
     connectionTimeout: 3_000,
     greetingTimeout: 3_000,
+    // An SMTP server that stops answering mid-mail fails the send in seconds (nodemailer waits 10 minutes), so the
+    // consumer retries it instead of holding its message, its database transaction and its group membership.
+    socketTimeout: 5_000,
   });
 }
 

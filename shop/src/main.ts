@@ -5,9 +5,10 @@ import { Authenticator, Tokens } from './auth';
 import { loadConfig, type Config } from './config';
 import { startNotificationsConsumer } from './consumers/notifications';
 import { startOrderTrackingConsumer } from './consumers/orderTracking';
-import { createPool, waitForPostgres } from './db';
+import { createPool, waitForPostgres, type PoolOptions } from './db';
 import { deadLetterTopic, EVENT_TYPES, topicName } from './events';
-import { createKafka, ensureTopics } from './kafka';
+import { DependencyHealth, kafkaProbe } from './health';
+import { createKafka, ensureTopics, PATIENT_RETRY } from './kafka';
 import { createMailer, verifyMailer } from './mailer';
 import { runMigrations } from './migrations';
 import { OutboxRelay } from './outbox';
@@ -39,8 +40,22 @@ async function closeAll(closers: Closer[], log?: FastifyBaseLogger): Promise<voi
  * so GET /health answering means everything is ready.
  */
 async function start(config: Config, closers: Closer[]) {
-  const pool = createPool(config.databaseUrl);
+  // Connections open only once the app (and with it the log) exists.
+  const poolOptions: PoolOptions = {
+    onConnectionError: (message, error) => app.log.warn({ err: describeError(error) }, message),
+  };
+  const pool = createPool(config.databaseUrl, poolOptions);
   closers.push({ name: 'Postgres pool', close: () => pool.end() });
+  // The relay and /health have a connection each of their own: a slow broker or a burst of health checks takes
+  // none from the requests, and a busy request pool does not make /health call Postgres down.
+  const relayPool = createPool(config.databaseUrl, { ...poolOptions, max: 1 });
+  closers.push({ name: 'outbox relay pool', close: () => relayPool.end() });
+  const probePool = createPool(config.databaseUrl, { ...poolOptions, max: 1 });
+  closers.push({ name: 'health probe pool', close: () => probePool.end() });
+  const kafkaHealth = kafkaProbe(config.kafkaBrokers);
+  closers.push({ name: 'Kafka health probe', close: kafkaHealth.close });
+  const mailer = createMailer(config.smtp);
+  closers.push({ name: 'SMTP transport', close: async () => mailer.close() });
   const auth = new Authenticator(
     pool,
     new Tokens(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
@@ -50,6 +65,7 @@ async function start(config: Config, closers: Closer[]) {
   const app = buildServer({
     config,
     pool,
+    health: DependencyHealth.of({ pool: probePool, kafka: kafkaHealth.probe, mailer }),
     auth,
     sessions,
     payments,
@@ -74,19 +90,19 @@ async function start(config: Config, closers: Closer[]) {
   ]);
   await ensureTopics(kafka, config.kafkaBrokers, topics, STARTUP_TIMEOUT_MS);
 
-  const mailer = createMailer(config.smtp);
-  closers.push({ name: 'SMTP transport', close: async () => mailer.close() });
   await verifyMailer(mailer, config.smtp, STARTUP_TIMEOUT_MS);
 
   // One request in flight keeps the relay's batches in order on the broker.
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
   await producer.connect();
   closers.push({ name: 'Kafka producer', close: () => producer.disconnect() });
-  const relay = new OutboxRelay(pool, producer, config.topicPrefix, log);
+  const relay = new OutboxRelay(relayPool, producer, config.topicPrefix, log);
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
 
-  const consumerOptions = { kafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
+  // The consumers' client of their own: its connections retry patiently through a broker restart (kafka.ts).
+  const consumerKafka = createKafka(config.kafkaBrokers, log, PATIENT_RETRY);
+  const consumerOptions = { kafka: consumerKafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
   const consumers = {
     notifications: startNotificationsConsumer({ ...consumerOptions, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
     'order-tracking': startOrderTrackingConsumer(consumerOptions),

@@ -9,7 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { Health, ref, response } from '../../contracts/http';
+import { errorResponse, Headers, Health, ref, response, withHeaders } from '../../contracts/http';
 import type { ShopContext } from './context';
 import { installErrorHandlers } from './errors';
 import { registerOpenApi } from './openapi';
@@ -58,6 +58,23 @@ function requireContract(route: { url: string; method: string | string[]; schema
 }
 
 /**
+ * Any /api route may find its database down, and then answers 503 SERVICE_UNAVAILABLE with Retry-After (errors.ts):
+ * declared here once rather than on each route. A route that declares its own 503 keeps it, naming this code too.
+ */
+function declareServiceUnavailable(route: { url: string; schema?: { response?: unknown } }): void {
+  if (!route.url.startsWith('/api/') || !route.schema?.response) return;
+  const responses = route.schema.response as Record<string, { description?: string }>;
+  const own = responses['503'];
+  // A new object: routes may share one response table.
+  route.schema.response = {
+    ...responses,
+    503: own
+      ? { ...own, description: `${own.description ?? ''}, \`SERVICE_UNAVAILABLE\`` }
+      : withHeaders(errorResponse('SERVICE_UNAVAILABLE'), Headers.retryAfterOutage),
+  };
+}
+
+/**
  * Builds the shop's HTTP server. Routes read the context only when a request comes, so the server can be built
  * without a database or a broker (shop/scripts/openapi.ts does, to write the OpenAPI document).
  */
@@ -74,6 +91,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
   app.setValidatorCompiler(requestValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addHook('onRoute', requireContract);
+  app.addHook('onRoute', declareServiceUnavailable);
 
   app.register(fastifyCookie);
   app.register(fastifyFormbody);
@@ -91,12 +109,20 @@ export function buildServer(context: ShopContext): FastifyInstance {
         schema: {
           tags: ['service'],
           operationId: 'getHealth',
-          summary: 'Whether the shop is up',
-          description: 'Answers once migrations, seeds, topics, the relay and the consumers are ready.',
-          response: { 200: response('Up', ref(Health)) },
+          summary: 'Whether the shop and its dependencies are up',
+          description:
+            'Answers once migrations, seeds, topics, the relay and the consumers are ready, then probes Postgres, ' +
+            'Kafka and SMTP (each within a second) and says which is down.',
+          response: {
+            200: response('Every dependency is up', ref(Health)),
+            503: response('A dependency is down: `status` is `degraded` and `dependencies` names it', ref(Health)),
+          },
         },
       },
-      async () => ({ status: 'ok' as const }),
+      async (_request, reply) => {
+        const health = await context.health.check();
+        return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+      },
     );
     registerUserRoutes(api, context);
     registerAuthRoutes(api, context);

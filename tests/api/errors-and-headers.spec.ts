@@ -6,7 +6,8 @@ test.describe('protocol', { tag: ['@protocol', '@api'] }, () => {
     const response = await api.health();
 
     await expect(response).toHaveStatus(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    // The body also names each dependency (docs/API.md, "Health"); the contract check holds it to exactly that shape.
+    expect(await response.json()).toMatchObject({ status: 'ok', dependencies: { postgres: 'up', kafka: 'up', smtp: 'up' } });
   });
 
   test('an unknown route answers 404 NOT_FOUND in the error envelope', async ({ api }) => {

@@ -10,6 +10,7 @@ import {
   type EventPayloads,
   type EventType,
 } from '../events';
+import { PATIENT_RETRY } from '../kafka';
 import { StartupError } from '../startup';
 
 /** What a consumer does with each valid event of a type; a throw leaves the message uncommitted, so it is retried. */
@@ -98,9 +99,25 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const types = Object.keys(options.handlers) as EventType[];
   const typeOfTopic = new Map(types.map((type) => [topicName(options.topicPrefix, type), type]));
 
-  const consumer = options.kafka.consumer({ groupId, maxWaitTimeInMs: 500 });
+  const consumer = options.kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 500,
+    // A shop that died leaves its member in the group until this expires, and a new one waits for that: 10 s, not
+    // kafkajs's 30 s. Heartbeats go between messages, so a handler must finish well within it (SMTP gives up in 5 s).
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    rebalanceTimeout: 10_000,
+    // Failures (the broker gone, SMTP or Postgres down in a handler) are retried every second for as long as they
+    // last, as the same member, so the consumer resumes as soon as the broker answers instead of rejoining as a
+    // stranger (kafka.ts). kafkajs still crashes the consumer on a few errors; it is then restarted.
+    retry: { ...PATIENT_RETRY, restartOnFailure: async () => true },
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    options.log.error({ consumer: groupId, err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+  });
   const joined = firstGroupJoin(consumer);
-  try {
+  // Bounded as a whole: with its patient retries, connect would otherwise wait for a broker that died meanwhile.
+  const starting = (async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [...typeOfTopic.keys()], fromBeginning: true });
     await consumer.run({
@@ -113,11 +130,16 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           await handle(result.event);
         } catch (error) {
           options.log.error({ err: error, consumer: groupId, eventId: result.event.eventId }, 'event handling failed; it will be retried');
-          throw error;
+          // kafkajs never retries a TypeError and the like, and a consumer that crashed on one stays stopped:
+          // any failure is rethrown as a plain (retriable) error, so the message is retried and the consumer lives.
+          throw new Error(`handling ${result.event.eventId} failed`, { cause: error });
         }
       },
     });
-    await withinTimeout(joined, options.joinTimeoutMs, `the ${groupId} consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`);
+    await joined;
+  })();
+  try {
+    await withinTimeout(starting, options.joinTimeoutMs, `the ${groupId} consumer did not join its Kafka group within ${options.joinTimeoutMs} ms`);
   } catch (error) {
     await consumer.disconnect().catch(() => undefined);
     throw error;

@@ -24,28 +24,43 @@ export interface NotificationsOptions {
 type NotificationKind = 'welcome' | 'order_confirmation' | 'order_shipped' | 'payment_failed';
 
 /**
- * Sends a mail once per event: the notifications row (unique event_id) and the mail share a transaction,
- * so a redelivered event finds the row and sends nothing, and a failed send leaves no row and is retried.
+ * Sends a mail once per event: the notifications row (unique event_id) and the mail share a transaction, so a
+ * redelivered event finds the row and sends nothing, a failed send leaves no row and is retried, and a second
+ * consumer given the same event (a rebalance) waits on the uncommitted row. One gap is left: SMTP accepted the
+ * mail but the commit failed (Postgres went away just then). The consumer remembers those events, and the retry
+ * records the row without sending again. Message-ID is derived from the event, so even a mail SMTP received but
+ * could not confirm (the connection dropped after the data) shows up as the same message, not a new one.
  */
-async function sendOnce(
-  options: NotificationsOptions,
-  eventId: string,
-  kind: NotificationKind,
-  to: string,
-  mail: MailContent,
-): Promise<void> {
-  await withTransaction(options.pool, async (client) => {
-    const { rowCount } = await client.query(
-      `INSERT INTO notifications (event_id, kind, recipient, subject) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (event_id) DO NOTHING`,
-      [eventId, kind, to, mail.subject],
-    );
-    if (rowCount === 0) {
-      options.log.info({ eventId, kind }, 'mail already sent for this event');
-      return;
+function mailSender(options: NotificationsOptions) {
+  const sentNotRecorded = new Set<string>();
+  const domain = /@([^>\s]+)>?\s*$/.exec(options.mailFrom)?.[1] ?? 'event-shop.local';
+
+  return async function sendOnce(eventId: string, kind: NotificationKind, to: string, mail: MailContent): Promise<void> {
+    let sent = false;
+    try {
+      await withTransaction(options.pool, async (client) => {
+        const { rowCount } = await client.query(
+          `INSERT INTO notifications (event_id, kind, recipient, subject) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (event_id) DO NOTHING`,
+          [eventId, kind, to, mail.subject],
+        );
+        if (rowCount === 0) {
+          options.log.info({ eventId, kind }, 'mail already sent for this event');
+          return;
+        }
+        if (sentNotRecorded.has(eventId)) {
+          options.log.info({ eventId, kind }, 'mail sent before; recording it without sending again');
+          return;
+        }
+        await options.mailer.sendMail({ from: options.mailFrom, to, messageId: `<${eventId}@${domain}>`, ...mail });
+        sent = true;
+      });
+    } catch (error) {
+      if (sent) sentNotRecorded.add(eventId);
+      throw error;
     }
-    await options.mailer.sendMail({ from: options.mailFrom, to, ...mail });
-  });
+    sentNotRecorded.delete(eventId);
+  };
 }
 
 /** The customer an order event is about; a customer deleted since gets no mail. */
@@ -60,31 +75,32 @@ async function customerOf(options: NotificationsOptions, event: EventEnvelope<Or
  * orders.shipped and orders.payment_failed. Resolves once it has joined its group.
  */
 export function startNotificationsConsumer(options: NotificationsOptions): Promise<Consumer> {
+  const sendOnce = mailSender(options);
   return startEventConsumer({
     ...options,
     group: 'shop-notifications',
     handlers: {
       'users.registered': async (event) =>
-        sendOnce(options, event.eventId, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
+        sendOnce(event.eventId, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
       'orders.paid': async (event) => {
         const customer = await customerOf(options, event);
         const row = await findOrderRow(options.pool, event.payload.orderId);
         if (!customer || !row) return;
         const [order] = await withItems(options.pool, [row]);
         const mail = orderConfirmationMail(customer, order, event.payload, options.publicUrl);
-        await sendOnce(options, event.eventId, 'order_confirmation', customer.email, mail);
+        await sendOnce(event.eventId, 'order_confirmation', customer.email, mail);
       },
       'orders.shipped': async (event) => {
         const customer = await customerOf(options, event);
         if (!customer) return;
         const mail = orderShippedMail(customer, event.payload, options.publicUrl);
-        await sendOnce(options, event.eventId, 'order_shipped', customer.email, mail);
+        await sendOnce(event.eventId, 'order_shipped', customer.email, mail);
       },
       'orders.payment_failed': async (event) => {
         const customer = await customerOf(options, event);
         if (!customer) return;
         const mail = paymentFailedMail(customer, event.payload, options.publicUrl);
-        await sendOnce(options, event.eventId, 'payment_failed', customer.email, mail);
+        await sendOnce(event.eventId, 'payment_failed', customer.email, mail);
       },
     },
   });
