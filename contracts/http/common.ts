@@ -38,7 +38,22 @@ export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 86
 export const Money = Type.Number({ description: 'US dollars, at most two decimals' });
 export const Currency = Type.Literal('USD');
 
-export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health', title: 'Health', ...strict });
+export const Health = Type.Object(
+  {
+    status: Type.Literal('ok'),
+    paymentProvider: Type.Object(
+      {
+        breaker: Type.Enum(['closed', 'open', 'half-open'], {
+          description:
+            "The payment provider's circuit: `open` after consecutive failed calls (payments answer 503 without calling it), " +
+            '`half-open` while one trial call runs after the cool-down, `closed` otherwise',
+        }),
+      },
+      strict,
+    ),
+  },
+  { $id: 'Health', title: 'Health', ...strict },
+);
 export type Health = Static<typeof Health>;
 
 /** Response headers, as @fastify/swagger takes them: `headers` next to a response's schema. */
@@ -48,6 +63,9 @@ export const Headers = {
   etag: { ETag: Type.String({ description: 'A strong validator of the representation; send it back as If-None-Match' }) },
   retryAfter: {
     'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds until the lock ends' }),
+  },
+  retryLater: {
+    'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds to wait before trying again' }),
   },
   correlationId: {
     'X-Correlation-Id': Type.String({

@@ -4,8 +4,13 @@ import { describeError, retryUntil } from './startup';
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export type Db = Pick<Pool, 'query'> | PoolClient;
 
-export function createPool(databaseUrl: string): Pool {
-  return new Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+/**
+ * `poolSize` connections at most; a request that waits `poolWaitMs` for one gets pg-pool's timeout error, which the
+ * shop answers 503 SERVICE_UNAVAILABLE with Retry-After (errors.ts), never 500. No connection is held across a call
+ * to the payment provider, so the pool only has to cover the database work itself.
+ */
+export function createPool(databaseUrl: string, settings: { poolSize: number; poolWaitMs: number }): Pool {
+  return new Pool({ connectionString: databaseUrl, max: settings.poolSize, connectionTimeoutMillis: settings.poolWaitMs });
 }
 
 /** host:port/database of a connection string, without the credentials, for messages. */

@@ -53,6 +53,16 @@ export const paymentFailed = (providerMessage: string) =>
   new AppError(402, 'PAYMENT_FAILED', `The payment failed: ${providerMessage}`);
 export const paymentProviderUnavailable = (outcome = 'nothing was charged') =>
   new AppError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider did not answer; ${outcome}`);
+/** The breaker is open: the provider was not called; Retry-After says when the trial call may go through. */
+export const paymentProviderNotCalled = (retryAfterSeconds: number, outcome = 'nothing was charged') =>
+  new AppError(503, 'PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider is failing and was not called; ${outcome}`, undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
+/** No database connection came free in time (the pool is busy): nothing was done, try again shortly. */
+export const serviceUnavailable = (retryAfterSeconds = 1) =>
+  new AppError(503, 'SERVICE_UNAVAILABLE', 'The shop is busy; nothing was done. Try again shortly.', undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
 export const orderNotFound = () => new AppError(404, 'ORDER_NOT_FOUND', 'Order not found');
 export const invalidStatusTransition = (from: string, to: string) =>
   new AppError(400, 'INVALID_STATUS_TRANSITION', `The order cannot go from ${from} to ${to}`, [
@@ -92,13 +102,21 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** pg-pool's error when no connection came free within DATABASE_POOL_WAIT_MS. */
+const POOL_WAIT_EXCEEDED = 'timeout exceeded when trying to connect';
+
+/** An error of the shop's own infrastructure that has a clear answer (a busy pool is a 503, not a 500). */
+function fromInfrastructureError(error: Error): AppError | undefined {
+  return error.message === POOL_WAIT_EXCEEDED ? serviceUnavailable() : undefined;
+}
+
 /** Installs the one error envelope for thrown errors and unknown routes. */
 export function installErrorHandlers(
   app: FastifyInstance,
   renderNotFoundPage: (request: FastifyRequest, reply: FastifyReply) => FastifyReply,
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof AppError ? error : fromFastifyError(error);
+    const known = error instanceof AppError ? error : (fromFastifyError(error) ?? fromInfrastructureError(error));
     if (known) return sendError(reply, known);
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, new AppError(500, 'INTERNAL_ERROR', 'Something went wrong'));

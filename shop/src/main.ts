@@ -18,6 +18,8 @@ import { Checkout } from './services/checkout';
 import { LoginLimiter } from './services/loginLimiter';
 import { OrderActions } from './services/orders';
 import { createStripeClient, Payments } from './services/payments';
+import { ProviderPolicy } from './services/providerPolicy';
+import { ProviderRecovery } from './services/providerRecovery';
 import { Sessions } from './services/sessions';
 import { describeError, StartupError } from './startup';
 
@@ -39,14 +41,16 @@ async function closeAll(closers: Closer[], log?: FastifyBaseLogger): Promise<voi
  * so GET /health answering means everything is ready.
  */
 async function start(config: Config, closers: Closer[]) {
-  const pool = createPool(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, config.database);
   closers.push({ name: 'Postgres pool', close: () => pool.end() });
   const auth = new Authenticator(
     pool,
     new Tokens(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
   );
   const sessions = new Sessions(pool, new LoginLimiter(pool, config.loginMaxFailures, config.loginLockSeconds), auth);
-  const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds);
+  const policy = new ProviderPolicy(config.paymentPolicy);
+  const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds, policy);
+  const recovery = new ProviderRecovery(pool, payments, config.paymentPolicy.recoveryIntervalMs);
   const app = buildServer({
     config,
     pool,
@@ -54,10 +58,11 @@ async function start(config: Config, closers: Closer[]) {
     sessions,
     payments,
     carts: new Carts(pool, config.shipping),
-    checkout: new Checkout(pool, payments, config.shipping),
+    checkout: new Checkout(pool, payments, config.shipping, recovery),
     orders: new OrderActions(pool, payments),
   });
   const log = app.log;
+  policy.logTo(log);
 
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
   const applied = await runMigrations(pool);
@@ -85,6 +90,9 @@ async function start(config: Config, closers: Closer[]) {
   const relay = new OutboxRelay(pool, producer, config.topicPrefix, log);
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
+  // Orders a shop left paying or refunding when it died mid-call (services/providerRecovery.ts).
+  recovery.start(log);
+  closers.push({ name: 'provider-call recovery', close: () => recovery.stop() });
 
   const consumerOptions = { kafka, producer, pool, log, topicPrefix: config.topicPrefix, joinTimeoutMs: STARTUP_TIMEOUT_MS };
   const consumers = {

@@ -20,6 +20,7 @@ import { registerCategoryRoutes } from './routes/categories';
 import { registerDiscountRoutes } from './routes/discounts';
 import { registerOrderRoutes } from './routes/orders';
 import { registerProductRoutes } from './routes/products';
+import { declareServiceUnavailable } from './routes/responses';
 import { registerReviewRoutes } from './routes/reviews';
 import { registerUserRoutes } from './routes/users';
 import { registerWebhookRoutes } from './routes/webhooks';
@@ -74,6 +75,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
   app.setValidatorCompiler(requestValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addHook('onRoute', requireContract);
+  app.addHook('onRoute', declareServiceUnavailable);
 
   app.register(fastifyCookie);
   app.register(fastifyFormbody);
@@ -92,11 +94,12 @@ export function buildServer(context: ShopContext): FastifyInstance {
           tags: ['service'],
           operationId: 'getHealth',
           summary: 'Whether the shop is up',
-          description: 'Answers once migrations, seeds, topics, the relay and the consumers are ready.',
+          description:
+            "Answers once migrations, seeds, topics, the relay and the consumers are ready; says how the payment provider's circuit stands.",
           response: { 200: response('Up', ref(Health)) },
         },
       },
-      async () => ({ status: 'ok' as const }),
+      async () => ({ status: 'ok' as const, paymentProvider: { breaker: context.payments.policy.state } }),
     );
     registerUserRoutes(api, context);
     registerAuthRoutes(api, context);
