@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
 import { withTransaction } from '../db';
@@ -67,9 +68,27 @@ function applying<C extends 'pay' | 'fail_payment'>(
 const pay = applying('pay', markPaid);
 const failPayment = applying('fail_payment', markPaymentFailed);
 
+/** How long an event for an order still `paying` gives its placement to write the provider's answer first. */
+const PAYING_GRACE_MS = 1_000;
+const PAYING_POLL_MS = 50;
+
 /**
- * An event for an order still `paying` (its placement's answer not settled yet, or its shop died mid-call) settles it
- * at once, as the answer would have: a success proves the charge, so the payment is accepted (orders.created) and then
+ * Waits (bounded, holding no connection between looks) while the event's order is `paying`: the provider sends its
+ * events a moment after answering, so the placement has nearly always written the answer by then, and answers the
+ * order as pending_payment. Past the grace the event settles the order itself (HANDLERS).
+ */
+async function graceForPlacement(pool: Pool, event: PaymentEvent): Promise<void> {
+  const orderId = ((event.data?.object ?? {}) as IntentFields).metadata?.orderId;
+  if (!HANDLERS[event.type] || typeof orderId !== 'string' || !isUuid(orderId)) return;
+  for (const deadline = Date.now() + PAYING_GRACE_MS; Date.now() < deadline; await sleep(PAYING_POLL_MS)) {
+    const { rows } = await pool.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId]);
+    if (rows[0]?.status !== 'paying') return;
+  }
+}
+
+/**
+ * An event for an order still `paying` after the grace (its placement's answer is slow, or its shop died mid-call)
+ * settles it, as the answer would have: a success proves the charge, so the payment is accepted (orders.created) and then
  * paid (orders.paid); a failure discards the placement (stock back, order gone), as a decline does. The placement's
  * own second transaction then finds it settled. So nothing waits for the provider call, and nothing is lost.
  */
@@ -128,6 +147,7 @@ export async function handlePaymentEvent(
   event: PaymentEvent,
   origin: Origin,
 ): Promise<{ duplicate: boolean }> {
+  await graceForPlacement(pool, event);
   try {
     return await withTransaction(pool, (client) => recordAndApply(client, event, origin));
   } catch (error) {
