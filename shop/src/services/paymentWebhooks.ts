@@ -9,7 +9,7 @@ import type { PaymentEvent, Payments } from './payments';
 import { acceptPayment } from './providerOutcomes';
 
 /** The PaymentIntent of a payment_intent.* event, read defensively: a signed event may still lack fields. */
-interface IntentFields {
+export interface IntentFields {
   id?: string;
   amount?: number;
   metadata?: Record<string, string> | null;
@@ -66,6 +66,23 @@ function applying<C extends 'pay' | 'fail_payment'>(
 }
 
 const pay = applying('pay', markPaid);
+
+/**
+ * A `paying` order whose payment the provider says succeeded: accepted as its placement would have (pending_payment,
+ * the cart used up, orders.created), then paid (orders.paid), in the caller's transaction, which holds the row's lock.
+ * The success webhook does this when it finds the order still paying; recovery does when the provider's answer says
+ * succeeded, as the webhook may have been given up while the shop was down.
+ */
+export async function payPayingOrder(
+  client: PoolClient,
+  order: OrderRow,
+  intent: IntentFields & { id: string },
+  correlationId: string,
+): Promise<void> {
+  await acceptPayment(client, order, { id: intent.id, status: 'succeeded' }, correlationId);
+  const accepted = await findOrderRow(client, order.id);
+  await pay(client, accepted!, intent, correlationId);
+}
 const failPayment = applying('fail_payment', markPaymentFailed);
 
 /** How long an event for an order still `paying` gives its placement to write the provider's answer first. */
@@ -95,9 +112,8 @@ async function graceForPlacement(pool: Pool, event: PaymentEvent): Promise<void>
 const HANDLERS: Record<string, Apply> = {
   'payment_intent.succeeded': async (client, order, intent, correlationId) => {
     if (order.status === 'paying' && typeof intent.id === 'string') {
-      await acceptPayment(client, order, { id: intent.id, status: 'succeeded' }, correlationId);
-      const accepted = await findOrderRow(client, order.id);
-      return pay(client, accepted!, intent, correlationId);
+      await payPayingOrder(client, order, { ...intent, id: intent.id }, correlationId);
+      return true;
     }
     return pay(client, order, intent, correlationId);
   },

@@ -63,6 +63,7 @@ export class ProviderPolicy {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
   private openedAt = 0;
+  private trialRunning = false;
   private log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 
   constructor(private readonly settings: PaymentPolicySettings) {
@@ -84,13 +85,21 @@ export class ProviderPolicy {
     this.breaker.onBreak((reason) => {
       this.openedAt = Date.now();
       const cause = 'error' in reason ? String((reason.error as Error)?.message ?? reason.error) : 'isolated';
+      const why = this.trialRunning ? 'the trial call failed' : `${settings.breakerThreshold} consecutive failed calls`;
+      this.trialRunning = false;
       this.log?.warn(
         { paymentProvider: { breaker: 'open', retryAfterSeconds: this.retryAfterSeconds(), cause } },
-        `payment provider circuit opened after ${settings.breakerThreshold} consecutive failed calls`,
+        `payment provider circuit opened: ${why}`,
       );
     });
-    this.breaker.onHalfOpen(() => this.log?.info({ paymentProvider: { breaker: 'half-open' } }, 'payment provider circuit half-open: one trial call'));
-    this.breaker.onReset(() => this.log?.info({ paymentProvider: { breaker: 'closed' } }, 'payment provider circuit closed'));
+    this.breaker.onHalfOpen(() => {
+      this.trialRunning = true;
+      this.log?.info({ paymentProvider: { breaker: 'half-open' } }, 'payment provider circuit half-open: one trial call');
+    });
+    this.breaker.onReset(() => {
+      this.trialRunning = false;
+      this.log?.info({ paymentProvider: { breaker: 'closed' } }, 'payment provider circuit closed');
+    });
   }
 
   /** Where the breaker's open, half-open and closed lines go (the shop's log, once it has one). */

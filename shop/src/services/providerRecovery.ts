@@ -4,7 +4,8 @@ import type { Pool } from 'pg';
 import { withTransaction } from '../db';
 import { toCents } from '../money';
 import type { Origin } from '../origin';
-import type { OrderRow } from './orders';
+import { findOrderRow, type OrderRow } from './orders';
+import { payPayingOrder } from './paymentWebhooks';
 import type { Payments } from './payments';
 import { settleCharge, settleRefund } from './providerOutcomes';
 
@@ -16,7 +17,8 @@ const STALE_MARGIN_MS = 5_000;
  * `refunding` for longer than any call to the provider can take. It asks the provider again with the very same call
  * (same idempotency key, same parameters): the provider answers what the first call did (its saved answer), or does it
  * now if the first never arrived. The answer is then settled as the placement or the cancel would have: a charge
- * taken → pending_payment (orders.created), a decline or no answer → discarded (a payment that succeeds later anyway
+ * taken → pending_payment (orders.created), and paid at once (orders.paid) when it says succeeded, since its webhook
+ * may have been given up while the shop was down; a decline or no answer → discarded (a payment that succeeds later anyway
  * is refunded by its webhook, as for any compensated placement); a refund made → cancelled, none → paid again. With the
  * circuit open the order is left for a later round. Runs at start-up, every `intervalMs`, and for a customer's
  * placement that waits on one of these orders. Several shops on one database are safe: each claim moves the order's
@@ -90,8 +92,17 @@ export class ProviderRecovery {
       origin.log.warn({ orderId: order.id }, 'recovery left the order paying: the payment provider circuit is open');
       return;
     }
-    const settled = await withTransaction(this.pool, (client) => settleCharge(client, order.id, charge, origin.id));
-    origin.log.info({ orderId: order.id, outcome: settled.outcome, charge: charge.ok ? charge.status : charge.error.code }, 'recovered a placement');
+    const outcome = await withTransaction(this.pool, async (client) => {
+      // Succeeded: its webhook may have been given up while the shop was down, so the answer makes it paid too.
+      if (charge.ok && charge.status === 'succeeded') {
+        const row = await findOrderRow(client, order.id, { lock: true });
+        if (row?.status !== 'paying') return 'already';
+        await payPayingOrder(client, row, { id: charge.intentId, amount: toCents(row.total) }, origin.id);
+        return 'paid';
+      }
+      return (await settleCharge(client, order.id, charge, origin.id)).outcome;
+    });
+    origin.log.info({ orderId: order.id, outcome, charge: charge.ok ? charge.status : charge.error.code }, 'recovered a placement');
   }
 
   private async settleRefunding(order: OrderRow, origin: Origin): Promise<void> {
