@@ -7,10 +7,14 @@
  *   SHOP_URL=… GATEWAY_URL=… STRIPE_SECRET_KEY=… npx tsx scripts/bench-hanging-provider.ts
  *                                                        measures a shop that is already up (the lines env:up prints)
  *
- * Options (environment): BENCH_PAYERS (12), BENCH_OTHERS (8), BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD (else ADMIN_*).
+ * Options (environment): BENCH_PAYERS (12), BENCH_OTHERS (8), BENCH_THINK_MS (250: each other customer's mean pause
+ * between two rounds of requests, random from 0 to twice that, as people browsing; 0 hammers the shop in lockstep, and
+ * eight logins hashing their passwords at the same instant then measure the shop's CPU, not the provider's effect), BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD (else ADMIN_*). The same rounds are measured first
+ * with nothing hanging, so the two can be compared on the same machine and load.
  * The 12 hanging calls open the shop's circuit at its default threshold: use a shop of its own, never one a suite runs on.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { resolveShopSettings } from '../environment/node-service';
 import { startServices } from '../environment/providers';
@@ -35,6 +39,7 @@ interface Sample {
 
 const PAYERS = Number(process.env.BENCH_PAYERS ?? 12);
 const OTHERS = Number(process.env.BENCH_OTHERS ?? 8);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 250);
 const PASSWORD = 'Bench-password-1';
 const ADDRESS = { name: 'Bench Customer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 
@@ -103,12 +108,19 @@ async function customer(shop: string, label: string): Promise<{ email: string; t
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-function summary(samples: Sample[]): string {
+function latencies(samples: Sample[]): string {
   const ms = samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  return `p50 ${percentile(ms, 50).toFixed(0)} ms, p95 ${percentile(ms, 95).toFixed(0)} ms, max ${ms[ms.length - 1].toFixed(0)} ms`;
+}
+
+/** All requests' statuses and latencies, then each kind's (login hashes a password: it is the CPU-bound one). */
+function summary(samples: Sample[]): string {
   const failed = samples.filter((sample) => sample.status >= 300);
+  const kinds = [...new Set(samples.map((sample) => sample.what))];
   return (
     `${samples.length} requests, ${failed.length} not 2xx${failed.length ? ` (${[...new Set(failed.map((f) => `${f.what} ${f.status}`))].join(', ')})` : ''}; ` +
-    `p50 ${percentile(ms, 50).toFixed(0)} ms, p95 ${percentile(ms, 95).toFixed(0)} ms, max ${ms[ms.length - 1].toFixed(0)} ms`
+    `${latencies(samples)}\n` +
+    kinds.map((kind) => `          ${kind}: ${latencies(samples.filter((sample) => sample.what === kind))}`).join('\n')
   );
 }
 
@@ -126,6 +138,7 @@ async function otherCustomerRound(shop: string, other: { email: string; token: s
     const { status, ms } = await step();
     samples.push({ what, status, ms });
   }
+  await new Promise((resolve) => setTimeout(resolve, THINK_MS * 2 * Math.random()));
 }
 
 async function main(): Promise<void> {
@@ -134,6 +147,7 @@ async function main(): Promise<void> {
     const shop = t.shopUrl;
     const health = async () => JSON.stringify((await call(shop, 'GET', '/health')).body);
     console.log(`[bench] shop ${shop}, gateway ${t.gatewayUrl}; /health before: ${await health()}`);
+    const load = () => (process.platform === 'linux' ? ` (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)` : '');
 
     const adminToken = await login(shop, t.adminEmail, t.adminPassword);
     const category = await expectOk('category', call(shop, 'POST', '/api/categories', { token: adminToken, body: { name: `Bench ${randomUUID().slice(0, 8)}` } }));
@@ -151,8 +165,8 @@ async function main(): Promise<void> {
     }
 
     const baseline: Sample[] = [];
-    await Promise.all(others.map((other) => otherCustomerRound(shop, other, productId, baseline)));
-    console.log(`[bench] other customers, nothing hanging: ${summary(baseline)}`);
+    for (let round = 0; round < 8; round += 1) await Promise.all(others.map((other) => otherCustomerRound(shop, other, productId, baseline)));
+    console.log(`[bench] other customers, nothing hanging (8 rounds of 6 requests each, ~${THINK_MS} ms apart)${load()}: ${summary(baseline)}`);
 
     const gatewayHeaders = { authorization: `Bearer ${t.secretKey}`, 'content-type': 'application/json' };
     const programmed = await fetch(`${t.gatewayUrl}/_test/payment_methods`, { method: 'POST', headers: gatewayHeaders, body: JSON.stringify({ behavior: { type: 'hang' } }) });
@@ -184,7 +198,7 @@ async function main(): Promise<void> {
       rounds += 1;
     }
     const answers = await Promise.all(placements);
-    console.log(`[bench] other customers while ${PAYERS} placements hung (${rounds} rounds of 6 requests each): ${summary(during)}`);
+    console.log(`[bench] other customers while ${PAYERS} placements hung (${rounds} rounds of 6 requests each, ~${THINK_MS} ms apart)${load()}: ${summary(during)}`);
     const byStatus = new Map<string, number[]>();
     for (const answer of answers) {
       const key = `${answer.status} ${(answer.body.error as { code?: string } | undefined)?.code ?? ''}`.trim();
