@@ -102,12 +102,15 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
-/** pg-pool's error when no connection came free within DATABASE_POOL_WAIT_MS. */
-const POOL_WAIT_EXCEEDED = 'timeout exceeded when trying to connect';
+/**
+ * pg-pool's errors when a request got no connection within DATABASE_POOL_WAIT_MS: none came free, or a new one could
+ * not be opened in that time.
+ */
+const NO_CONNECTION_IN_TIME = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
 
 /** An error of the shop's own infrastructure that has a clear answer (a busy pool is a 503, not a 500). */
 function fromInfrastructureError(error: Error): AppError | undefined {
-  return error.message === POOL_WAIT_EXCEEDED ? serviceUnavailable() : undefined;
+  return NO_CONNECTION_IN_TIME.has(error.message) ? serviceUnavailable() : undefined;
 }
 
 /** Installs the one error envelope for thrown errors and unknown routes. */
