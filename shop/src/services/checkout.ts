@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
 import { withTransaction } from '../db';
-import { cartEmpty, invalidProduct, invalidStatusTransition, outOfStock, shippingAddressRequired } from '../errors';
+import {
+  cartEmpty,
+  invalidProduct,
+  invalidStatusTransition,
+  outOfStock,
+  paymentProviderNotCalled,
+  shippingAddressRequired,
+} from '../errors';
 import { centsToDecimal } from '../money';
 import type * as Http from '../../../contracts/http';
 import { textProblem, type InputCheck } from '../validation';
@@ -94,12 +101,17 @@ export class Checkout {
     return { kind: 'reserved', reservation: await this.reserve(client, userId, request) };
   }
 
-  /** Until the order is no longer paying; one left behind by a shop that died mid-call is settled by recovery here. */
+  /**
+   * Until the order is no longer paying; one left behind by a shop that died mid-call is settled by recovery here.
+   * If recovery cannot ask the provider (its circuit is open), the answer is the 503 a new placement would get.
+   */
   private async waitWhilePaying(orderId: string): Promise<void> {
     for (;;) {
       const { rows } = await this.pool.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId]);
       if (rows[0]?.status !== 'paying') return;
-      await this.recovery.settleIfStale(orderId);
+      if ((await this.recovery.settleIfStale(orderId)) === 'left') {
+        throw paymentProviderNotCalled(this.payments.policy.retryAfterSeconds());
+      }
       await sleep(WAIT_POLL_MS);
     }
   }

@@ -52,9 +52,9 @@ export class ProviderRecovery {
     this.timer.unref();
   }
 
+  /** No new rounds. A round mid-call is not waited for: its order stays claimed, and the next shop settles it. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
   }
 
   /** Every order stale in paying or refunding, one at a time (the provider is not to be flooded after an outage). */
@@ -67,8 +67,11 @@ export class ProviderRecovery {
     for (const { id } of rows) await this.settleIfStale(id);
   }
 
-  /** Settles the order if it is stale in paying or refunding and no other process claimed it first; else nothing. */
-  async settleIfStale(orderId: string): Promise<void> {
+  /**
+   * Settles the order if it is stale in paying or refunding and no other process claimed it first; else nothing.
+   * 'left': it was stale, but the circuit is open, so it stays as it is for a later round.
+   */
+  async settleIfStale(orderId: string): Promise<'settled' | 'not stale' | 'left'> {
     const { rows } = await this.pool.query<OrderRow>(
       `UPDATE orders SET provider_call_at = now()
         WHERE id = $1 AND status IN ('paying', 'refunding') AND provider_call_at < now() - make_interval(secs => $2)
@@ -76,21 +79,22 @@ export class ProviderRecovery {
       [orderId, this.staleAfterMs / 1000],
     );
     const order = rows[0];
-    if (!order) return;
+    if (!order) return 'not stale';
     const origin = this.origin();
     origin.log.warn({ orderId, status: order.status, since: order.provider_call_at }, 'recovering an order left mid-call');
-    if (order.status === 'paying') await this.settlePaying(order, origin);
-    else await this.settleRefunding(order, origin);
+    const settled = order.status === 'paying' ? await this.settlePaying(order, origin) : await this.settleRefunding(order, origin);
+    return settled ? 'settled' : 'left';
   }
 
-  private async settlePaying(order: OrderRow, origin: Origin): Promise<void> {
+  /** False when the circuit is open and the order is left as it is. */
+  private async settlePaying(order: OrderRow, origin: Origin): Promise<boolean> {
     const charge = await this.payments.charge(
       { orderId: order.id, amountCents: toCents(order.total), paymentMethod: order.payment_method ?? '' },
       origin,
     );
     if (!charge.ok && charge.error.statusCode === 503) {
       origin.log.warn({ orderId: order.id }, 'recovery left the order paying: the payment provider circuit is open');
-      return;
+      return false;
     }
     const outcome = await withTransaction(this.pool, async (client) => {
       // Succeeded: its webhook may have been given up while the shop was down, so the answer makes it paid too.
@@ -103,21 +107,24 @@ export class ProviderRecovery {
       return (await settleCharge(client, order.id, charge, origin.id)).outcome;
     });
     origin.log.info({ orderId: order.id, outcome, charge: charge.ok ? charge.status : charge.error.code }, 'recovered a placement');
+    return true;
   }
 
-  private async settleRefunding(order: OrderRow, origin: Origin): Promise<void> {
+  /** False when the circuit is open and the order is left as it is. */
+  private async settleRefunding(order: OrderRow, origin: Origin): Promise<boolean> {
     let refunded = true;
     try {
       await this.payments.refund(order.payment_intent_id!, order.id, origin);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 503) {
         origin.log.warn({ orderId: order.id }, 'recovery left the order refunding: the payment provider circuit is open');
-        return;
+        return false;
       }
       refunded = false;
     }
     await withTransaction(this.pool, (client) => settleRefund(client, order.id, refunded, origin.id));
     origin.log.info({ orderId: order.id, refunded }, 'recovered a cancel');
+    return true;
   }
 
   /** Recovery's own correlation id for the events it writes; its log lines say so. */
