@@ -3,13 +3,14 @@
  * successful answers (catalog, cart, login)? It prints the other customers' latencies (p50, p95, max), their
  * statuses, how the 12 placements ended, and the shop's payment-provider circuit before and after.
  *
- *   npx tsx scripts/bench-hanging-provider.ts            starts its own services, gateway and shop (like npm run env:up)
+ *   npm run bench:provider                               starts its own services, gateway and shop (like npm run env:up)
  *   SHOP_URL=… GATEWAY_URL=… STRIPE_SECRET_KEY=… npx tsx scripts/bench-hanging-provider.ts
  *                                                        measures a shop that is already up (the lines env:up prints)
  *
  * Options (environment): BENCH_PAYERS (12), BENCH_OTHERS (8), BENCH_THINK_MS (250: each other customer's mean pause
  * between two rounds of requests, random from 0 to twice that, as people browsing; 0 hammers the shop in lockstep, and
- * eight logins hashing their passwords at the same instant then measure the shop's CPU, not the provider's effect), BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD (else ADMIN_*). The same rounds are measured first
+ * eight logins hashing their passwords at the same instant then measure the shop's CPU, not the provider's effect),
+ * BENCH_ADMIN_EMAIL / BENCH_ADMIN_PASSWORD (else ADMIN_*). The same rounds are measured first
  * with nothing hanging, so the two can be compared on the same machine and load.
  * The 12 hanging calls open the shop's circuit at its default threshold: use a shop of its own, never one a suite runs on.
  */
