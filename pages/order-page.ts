@@ -4,8 +4,10 @@ import { ShopPage } from './shop-page';
 
 /** How `/orders/:id` shows each status (docs/API.md, "Web pages added"). */
 export const STATUS_TEXT = {
+  paying: 'Payment in progress',
   pending_payment: 'Pending payment',
   paid: 'Paid',
+  refunding: 'Refund in progress',
   shipped: 'Shipped',
   delivered: 'Delivered',
   cancelled: 'Cancelled',

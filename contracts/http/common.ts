@@ -53,6 +53,16 @@ export const Health = Type.Object(
     dependencies: Type.Object(
       { postgres: ref(DependencyState), kafka: ref(DependencyState), smtp: ref(DependencyState) },
       { description: 'Each dependency as the shop sees it right now', ...strict },
+      ),
+    paymentProvider: Type.Object(
+      {
+        breaker: Type.Enum(['closed', 'open', 'half-open'], {
+          description:
+            "The payment provider's circuit: `open` after consecutive failed calls (payments answer 503 without calling it), " +
+            '`half-open` while one trial call runs after the cool-down, `closed` otherwise',
+        }),
+      },
+      strict,
     ),
   },
   { $id: 'Health', title: 'Health', ...strict },
@@ -67,7 +77,7 @@ export const Headers = {
   retryAfter: {
     'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds until the lock ends' }),
   },
-  retryAfterOutage: {
+  retryLater: {
     'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds to wait before trying again' }),
   },
   correlationId: {

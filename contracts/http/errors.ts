@@ -28,7 +28,8 @@ export const ERROR_CODES = {
   OUT_OF_STOCK: 'not enough stock; one `items` detail per short item',
   CARD_DECLINED: "the provider declined the card; a `paymentMethod` detail carries the provider's message",
   PAYMENT_FAILED: 'the provider declined for insufficient funds',
-  PAYMENT_PROVIDER_UNAVAILABLE: 'the payment provider did not answer; the message says that nothing was charged or refunded',
+  PAYMENT_PROVIDER_UNAVAILABLE:
+    'the payment provider did not answer (502), or is failing and was not called (503, with Retry-After); the message says that nothing was charged or refunded',
   INVALID_STATUS_TRANSITION: "the order's status does not allow the action; a `status` detail names the transition",
   INVALID_SIGNATURE: "a webhook whose Stripe-Signature does not verify",
   WEBHOOK_EXPIRED: "a webhook whose signed timestamp is older than the shop's tolerance",
@@ -37,7 +38,7 @@ export const ERROR_CODES = {
   TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',
   PAYLOAD_TOO_LARGE: 'a body over 1 MiB',
   UNSUPPORTED_MEDIA_TYPE: 'a body of a type the shop does not parse (it parses JSON, forms and plain text)',
-  SERVICE_UNAVAILABLE: 'a dependency the shop needs (its database) is down; nothing was changed, and `Retry-After` says when to try again',
+  SERVICE_UNAVAILABLE: 'the shop cannot serve the request now: its database is unreachable, or no connection came free in time; nothing was changed, and `Retry-After` says when to try again',
   INTERNAL_ERROR: "a bug; the details are in the shop's log, not in the answer",
 } as const;
 

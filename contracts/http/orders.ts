@@ -4,9 +4,24 @@ import { Currency, errorMessage, Money, orNull, ref, strict, Timestamp, Uuid } f
 
 /** Orders, from placement to delivery (docs/API.md, "Orders"). */
 
-export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'archived'] as const;
+export const ORDER_STATUSES = [
+  'paying',
+  'pending_payment',
+  'paid',
+  'refunding',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'archived',
+] as const;
 
-export const OrderStatus = Type.Enum([...ORDER_STATUSES], { $id: 'OrderStatus', title: 'OrderStatus' });
+export const OrderStatus = Type.Enum([...ORDER_STATUSES], {
+  $id: 'OrderStatus',
+  title: 'OrderStatus',
+  description:
+    '`paying` while the provider is being charged (stock reserved, `payment` null), `refunding` while an admin’s cancel ' +
+    'of a paid order is being refunded; docs/API.md, "Orders", has the state machine',
+});
 export type OrderStatus = Static<typeof OrderStatus>;
 
 export const Order = Type.Object(

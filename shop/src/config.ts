@@ -20,6 +20,8 @@ export interface Config {
   admin: { email: string; password: string };
   catalog: { seed: number; size: number };
   stripe: StripeSettings;
+  paymentPolicy: PaymentPolicySettings;
+  database: DatabaseSettings;
   webhookToleranceSeconds: number;
   shipping: ShippingRates;
 }
@@ -33,6 +35,28 @@ export interface StripeSettings {
   protocol?: 'http' | 'https';
   timeoutMs: number;
   maxNetworkRetries: number;
+}
+
+/** How the shop calls the payment provider (services/paymentPolicy.ts): retries' backoff, the breaker, the recovery. */
+export interface PaymentPolicySettings {
+  /** One attempt's bound (STRIPE_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Retries of one call after a timeout, a network error or a 5xx, same idempotency key (STRIPE_MAX_NETWORK_RETRIES). */
+  retries: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Consecutive failed calls that open the breaker. */
+  breakerThreshold: number;
+  /** How long it stays open before one trial call goes through. */
+  breakerCooldownMs: number;
+  /** How often orders left paying or refunding by a shop that died mid-call are looked for. */
+  recoveryIntervalMs: number;
+}
+
+/** The Postgres pool: its size, and how long a request waits for a connection before it is answered 503. */
+export interface DatabaseSettings {
+  poolSize: number;
+  poolWaitMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,7 +110,20 @@ function stripeSettings(env: Env): StripeSettings {
   };
 }
 
+function paymentPolicySettings(env: Env, stripe: StripeSettings): PaymentPolicySettings {
+  return {
+    timeoutMs: stripe.timeoutMs,
+    retries: stripe.maxNetworkRetries,
+    retryInitialDelayMs: integer(env, 'PAYMENT_RETRY_INITIAL_DELAY_MS', 200, 1),
+    retryMaxDelayMs: integer(env, 'PAYMENT_RETRY_MAX_DELAY_MS', 2000, 1),
+    breakerThreshold: integer(env, 'PAYMENT_BREAKER_THRESHOLD', 5, 1),
+    breakerCooldownMs: integer(env, 'PAYMENT_BREAKER_COOLDOWN_MS', 30000, 1),
+    recoveryIntervalMs: integer(env, 'PAYMENT_RECOVERY_INTERVAL_MS', 5000, 100),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const stripe = stripeSettings(env);
   const host = optional(env, 'HOST', '127.0.0.1');
   const port = integer(env, 'PORT', 3000, 0);
   return {
@@ -112,7 +149,9 @@ export function loadConfig(env: Env = process.env): Config {
       password: optional(env, 'ADMIN_PASSWORD', 'Admin-password-1'),
     },
     catalog: { seed: integer(env, 'CATALOG_SEED', 1, 0), size: integer(env, 'CATALOG_SIZE', 40, 0) },
-    stripe: stripeSettings(env),
+    stripe,
+    paymentPolicy: paymentPolicySettings(env, stripe),
+    database: { poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1), poolWaitMs: integer(env, 'DATABASE_POOL_WAIT_MS', 2000, 1) },
     webhookToleranceSeconds: integer(env, 'WEBHOOK_TOLERANCE_SECONDS', 300, 1),
     shipping: {
       flatRateCents: money(env, 'SHIPPING_FLAT_RATE', 500),

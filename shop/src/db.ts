@@ -20,7 +20,13 @@ class ShopClient extends Client {
 }
 
 export interface PoolOptions {
+  /** Connections at most (DATABASE_POOL_SIZE). No connection is held across a call to the payment provider. */
   max?: number;
+  /**
+   * How long a request waits for a free connection (DATABASE_POOL_WAIT_MS); then pg-pool's timeout error, which the
+   * shop answers 503 SERVICE_UNAVAILABLE with Retry-After (errors.ts), never 500.
+   */
+  waitMs?: number;
   /** Told about each connection the server or the network broke; the pool has dropped it already. */
   onConnectionError?: (message: string, error: Error) => void;
 }
@@ -35,7 +41,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
   const pool = new Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.waitMs ?? 2_000,
     // Notices a peer that vanished without closing (a dead host), not only one that said goodbye.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,

@@ -54,6 +54,11 @@ export const paymentFailed = (providerMessage: string) =>
   new AppError(402, 'PAYMENT_FAILED', `The payment failed: ${providerMessage}`);
 export const paymentProviderUnavailable = (outcome = 'nothing was charged') =>
   new AppError(502, 'PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider did not answer; ${outcome}`);
+/** The breaker is open: the provider was not called; Retry-After says when the trial call may go through. */
+export const paymentProviderNotCalled = (retryAfterSeconds: number, outcome = 'nothing was charged') =>
+  new AppError(503, 'PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider is failing and was not called; ${outcome}`, undefined, {
+    'retry-after': String(retryAfterSeconds),
+  });
 export const orderNotFound = () => new AppError(404, 'ORDER_NOT_FOUND', 'Order not found');
 export const invalidStatusTransition = (from: string, to: string) =>
   new AppError(400, 'INVALID_STATUS_TRANSITION', `The order cannot go from ${from} to ${to}`, [
@@ -75,6 +80,8 @@ export const serviceUnavailable = (message: string, retryAfterSeconds: number) =
   new AppError(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'retry-after': String(retryAfterSeconds) });
 /** Postgres unreachable or restarting: it usually answers again within seconds, so a short Retry-After. */
 export const databaseUnavailable = () => serviceUnavailable('The database is unavailable; try again shortly', 1);
+/** No database connection came free in time (the pool is busy): nothing was done, try again shortly. */
+export const databaseBusy = () => serviceUnavailable('The shop is busy; nothing was done. Try again shortly.', 1);
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body = { error: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
@@ -98,13 +105,24 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * pg-pool's errors when a request got no connection within DATABASE_POOL_WAIT_MS: none came free, or a new one could
+ * not be opened in that time.
+ */
+const NO_CONNECTION_IN_TIME = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+
+/** An error of the shop's own infrastructure that has a clear answer (a busy pool is a 503, not a 500). */
+function fromInfrastructureError(error: Error): AppError | undefined {
+  return NO_CONNECTION_IN_TIME.has(error.message) ? databaseBusy() : undefined;
+}
+
 /** Installs the one error envelope for thrown errors and unknown routes. */
 export function installErrorHandlers(
   app: FastifyInstance,
   renderNotFoundPage: (request: FastifyRequest, reply: FastifyReply) => FastifyReply,
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof AppError ? error : fromFastifyError(error);
+    const known = error instanceof AppError ? error : (fromFastifyError(error) ?? fromInfrastructureError(error));
     if (known) return sendError(reply, known);
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error.message }, 'the database is unavailable; answered 503');

@@ -19,6 +19,8 @@ import { Checkout } from './services/checkout';
 import { LoginLimiter } from './services/loginLimiter';
 import { OrderActions } from './services/orders';
 import { createStripeClient, Payments } from './services/payments';
+import { ProviderPolicy } from './services/providerPolicy';
+import { ProviderRecovery } from './services/providerRecovery';
 import { Sessions } from './services/sessions';
 import { describeError, StartupError } from './startup';
 
@@ -44,7 +46,7 @@ async function start(config: Config, closers: Closer[]) {
   const poolOptions: PoolOptions = {
     onConnectionError: (message, error) => app.log.warn({ err: describeError(error) }, message),
   };
-  const pool = createPool(config.databaseUrl, poolOptions);
+  const pool = createPool(config.databaseUrl, { ...poolOptions, max: config.database.poolSize, waitMs: config.database.poolWaitMs });
   closers.push({ name: 'Postgres pool', close: () => pool.end() });
   // The relay and /health have a connection each of their own: a slow broker or a burst of health checks takes
   // none from the requests, and a busy request pool does not make /health call Postgres down.
@@ -61,7 +63,9 @@ async function start(config: Config, closers: Closer[]) {
     new Tokens(config.jwtSecret, config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds),
   );
   const sessions = new Sessions(pool, new LoginLimiter(pool, config.loginMaxFailures, config.loginLockSeconds), auth);
-  const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds);
+  const policy = new ProviderPolicy(config.paymentPolicy);
+  const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds, policy);
+  const recovery = new ProviderRecovery(pool, payments, config.paymentPolicy.recoveryIntervalMs);
   const app = buildServer({
     config,
     pool,
@@ -70,10 +74,11 @@ async function start(config: Config, closers: Closer[]) {
     sessions,
     payments,
     carts: new Carts(pool, config.shipping),
-    checkout: new Checkout(pool, payments, config.shipping),
+    checkout: new Checkout(pool, payments, config.shipping, recovery),
     orders: new OrderActions(pool, payments),
   });
   const log = app.log;
+  policy.logTo(log);
 
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
   const applied = await runMigrations(pool);
@@ -99,6 +104,9 @@ async function start(config: Config, closers: Closer[]) {
   const relay = new OutboxRelay(relayPool, producer, config.topicPrefix, log);
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
+  // Orders a shop left paying or refunding when it died mid-call (services/providerRecovery.ts).
+  recovery.start(log);
+  closers.push({ name: 'provider-call recovery', close: () => recovery.stop() });
 
   // The consumers' client of their own: its connections retry patiently through a broker restart (kafka.ts).
   const consumerKafka = createKafka(config.kafkaBrokers, log, PATIENT_RETRY);

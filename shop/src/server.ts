@@ -9,7 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { errorResponse, Headers, Health, ref, response, withHeaders } from '../../contracts/http';
+import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
 import { installErrorHandlers } from './errors';
 import { registerOpenApi } from './openapi';
@@ -20,6 +20,7 @@ import { registerCategoryRoutes } from './routes/categories';
 import { registerDiscountRoutes } from './routes/discounts';
 import { registerOrderRoutes } from './routes/orders';
 import { registerProductRoutes } from './routes/products';
+import { declareServiceUnavailable } from './routes/responses';
 import { registerReviewRoutes } from './routes/reviews';
 import { registerUserRoutes } from './routes/users';
 import { registerWebhookRoutes } from './routes/webhooks';
@@ -55,23 +56,6 @@ function requireContract(route: { url: string; method: string | string[]; schema
   if (!route.schema?.tags || !route.schema.response) {
     throw new Error(`${String(route.method)} ${route.url} is a JSON route: declare its tags and response schemas`);
   }
-}
-
-/**
- * Any /api route may find its database down, and then answers 503 SERVICE_UNAVAILABLE with Retry-After (errors.ts):
- * declared here once rather than on each route. A route that declares its own 503 keeps it, naming this code too.
- */
-function declareServiceUnavailable(route: { url: string; schema?: { response?: unknown } }): void {
-  if (!route.url.startsWith('/api/') || !route.schema?.response) return;
-  const responses = route.schema.response as Record<string, { description?: string }>;
-  const own = responses['503'];
-  // A new object: routes may share one response table.
-  route.schema.response = {
-    ...responses,
-    503: own
-      ? { ...own, description: `${own.description ?? ''}, \`SERVICE_UNAVAILABLE\`` }
-      : withHeaders(errorResponse('SERVICE_UNAVAILABLE'), Headers.retryAfterOutage),
-  };
 }
 
 /**
@@ -112,7 +96,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
           summary: 'Whether the shop and its dependencies are up',
           description:
             'Answers once migrations, seeds, topics, the relay and the consumers are ready, then probes Postgres, ' +
-            'Kafka and SMTP (each within a second) and says which is down.',
+            "Kafka and SMTP (each within a second) and says which is down, and how the payment provider's circuit stands.",
           response: {
             200: response('Every dependency is up', ref(Health)),
             503: response('A dependency is down: `status` is `degraded` and `dependencies` names it', ref(Health)),
@@ -121,7 +105,8 @@ export function buildServer(context: ShopContext): FastifyInstance {
       },
       async (_request, reply) => {
         const health = await context.health.check();
-        return reply.code(health.status === 'ok' ? 200 : 503).send(health);
+        const paymentProvider = { breaker: context.payments.policy.state };
+        return reply.code(health.status === 'ok' ? 200 : 503).send({ ...health, paymentProvider });
       },
     );
     registerUserRoutes(api, context);

@@ -18,7 +18,7 @@ import { placeOrderOf } from '../services/checkout';
 import { getOrderHistory } from '../services/orderHistory';
 import { getOrderFor, listOrders, shipmentOf } from '../services/orders';
 import { accessHooks, BEARER, callerOf } from './access';
-import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
+import { BODY_ERRORS, BODY_PARSER_ERRORS, PROVIDER_ERRORS, TOKEN_ERRORS } from './responses';
 
 const tags = ['orders'];
 const ORDER_LOCATION = Headers.location('/api/orders/<id>');
@@ -62,7 +62,7 @@ export function registerOrderRoutes(app: ApiApp, context: ShopContext): void {
           402: errorResponse('PAYMENT_FAILED'),
           409: errorResponse('OUT_OF_STOCK'),
           ...BODY_PARSER_ERRORS,
-          502: errorResponse('PAYMENT_PROVIDER_UNAVAILABLE'),
+          ...PROVIDER_ERRORS,
         },
       },
     },
@@ -144,7 +144,7 @@ export function registerOrderRoutes(app: ApiApp, context: ShopContext): void {
           ...TOKEN_ERRORS,
           403: errorResponse('FORBIDDEN'),
           404: errorResponse('ORDER_NOT_FOUND'),
-          502: errorResponse('PAYMENT_PROVIDER_UNAVAILABLE'),
+          ...PROVIDER_ERRORS,
         },
       },
     },

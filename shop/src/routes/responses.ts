@@ -1,4 +1,4 @@
-import { errorResponse } from '../../../contracts/http';
+import { errorResponse, Headers, withHeaders, type ErrorCode } from '../../../contracts/http';
 
 /** The error answers many routes share; each route lists the statuses it can answer (docs/API.md, "Errors"). */
 
@@ -13,3 +13,23 @@ export const BODY_PARSER_ERRORS = {
   413: errorResponse('PAYLOAD_TOO_LARGE'),
   415: errorResponse('UNSUPPORTED_MEDIA_TYPE'),
 };
+
+/** A 503 with Retry-After: the shop cannot serve it now (SERVICE_UNAVAILABLE), or the provider's circuit is open. */
+export const unavailable = (...codes: ErrorCode[]) => ({ 503: withHeaders(errorResponse(...codes), Headers.retryLater) });
+
+/** Routes that call the payment provider: it did not answer (502), or its circuit is open and it was not called (503). */
+export const PROVIDER_ERRORS = {
+  502: errorResponse('PAYMENT_PROVIDER_UNAVAILABLE'),
+  ...unavailable('PAYMENT_PROVIDER_UNAVAILABLE', 'SERVICE_UNAVAILABLE'),
+};
+
+/**
+ * Every /api route reaches the database, so every one may answer 503 SERVICE_UNAVAILABLE (the database is
+ * unreachable, or no connection came free in time): added to each route's responses when it declares no 503 of its
+ * own (an onRoute hook, server.ts).
+ */
+export function declareServiceUnavailable(route: { url: string; schema?: { response?: unknown } }): void {
+  const responses = route.schema?.response as Record<string, unknown> | undefined;
+  if (!route.url.startsWith('/api/') || !responses || '503' in responses) return;
+  Object.assign(responses, unavailable('SERVICE_UNAVAILABLE'));
+}

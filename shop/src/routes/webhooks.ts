@@ -2,6 +2,7 @@ import { errorResponse, PaymentEvent, ref, response, WebhookHeaders, WebhookRece
 import type { ShopContext } from '../context';
 import type { ApiApp } from '../server';
 import { handlePaymentEvent } from '../services/paymentWebhooks';
+import { PROVIDER_ERRORS } from './responses';
 
 /** The payment provider's webhooks (docs/API.md, "Payment webhooks"). */
 export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
@@ -27,7 +28,7 @@ export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
             400: errorResponse('INVALID_JSON', 'BAD_REQUEST'),
             401: errorResponse('INVALID_SIGNATURE', 'WEBHOOK_EXPIRED'),
             413: errorResponse('PAYLOAD_TOO_LARGE'),
-            502: errorResponse('PAYMENT_PROVIDER_UNAVAILABLE'),
+            ...PROVIDER_ERRORS,
           },
         },
         // The schemas document what the provider sends; nothing is read before the signature over the raw bytes

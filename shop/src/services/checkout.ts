@@ -1,16 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
-import { inTransaction } from '../db';
-import { cartEmpty, invalidProduct, invalidStatusTransition, outOfStock, shippingAddressRequired } from '../errors';
+import { withTransaction } from '../db';
+import {
+  cartEmpty,
+  invalidProduct,
+  invalidStatusTransition,
+  outOfStock,
+  paymentProviderNotCalled,
+  shippingAddressRequired,
+} from '../errors';
 import { centsToDecimal } from '../money';
 import type * as Http from '../../../contracts/http';
 import { textProblem, type InputCheck } from '../validation';
 import { lockCart, readCart, shortItem } from './cart';
-import { appendOrderEvent } from './orderEvents';
-import { findOrderRow, getOrderFor, type Order } from './orders';
-import { assertTransition, createOrder, discardOrder } from './orderTransitions';
+import { getOrderFor, type Order } from './orders';
+import { createOrder } from './orderTransitions';
 import type { Payments } from './payments';
 import { price, type ShippingRates } from './pricing';
+import { settleCharge } from './providerOutcomes';
+import type { ProviderRecovery } from './providerRecovery';
 import type { User } from './users';
 
 export interface PlaceOrderRequest {
@@ -32,68 +41,83 @@ export const placeOrderOf = (order: Http.NewOrder, idempotencyKey: string | unde
 /** The advisory-lock class of order placement (two-key form, so it cannot collide with the shop's one-key locks). */
 const PLACEMENT_LOCK_CLASS = 7_240_004;
 
+/** How often a placement that waits for the customer's earlier one looks again (no connection held meanwhile). */
+const WAIT_POLL_MS = 100;
+
 interface Reservation {
   orderId: string;
   totalCents: number;
+  paymentMethod: string;
 }
 
+/** What the first transaction of a placement found: the order to answer, an earlier placement to wait for, or a reservation. */
+type Start =
+  | { kind: 'replay'; orderId: string }
+  | { kind: 'wait'; orderId: string }
+  | { kind: 'reserved'; reservation: Reservation };
+
 /**
- * Placing an order is a saga (docs/API.md, "Orders"): reserve (order + stock) in one transaction, pay through the
- * provider, then either record the payment or compensate. One customer's placements run one at a time (a session
- * advisory lock), so a double submit cannot order one cart twice, and a replayed Idempotency-Key finds the order the
- * first request made. The order row stays locked while the provider is called, so a webhook or a cancel that arrives
- * meanwhile waits for the outcome instead of racing it.
+ * Placing an order is a saga (docs/API.md, "Orders"): reserve (the order, `paying`, + its stock) in one short
+ * transaction, call the provider with no connection or lock held, then settle its answer in a second short
+ * transaction (providerOutcomes.ts): record the payment, or compensate. One customer's placements run one at a time:
+ * the first transaction takes the customer's advisory lock, and one that finds an earlier placement of theirs still
+ * paying waits for it outside any transaction, so a double submit cannot order one cart twice and a replayed
+ * Idempotency-Key finds the order the first request made. A webhook that arrives while the order is paying settles
+ * it itself (paymentWebhooks.ts); the second transaction then finds it settled and answers it as it is.
  */
 export class Checkout {
   constructor(
     private readonly pool: Pool,
     private readonly payments: Payments,
     private readonly rates: ShippingRates,
+    private readonly recovery: Pick<ProviderRecovery, 'settleIfStale'>,
   ) {}
 
   /** The order and whether this call made it (false: an earlier call with the same Idempotency-Key did). */
   async placeOrder(user: User, request: PlaceOrderRequest, origin: Origin): Promise<{ order: Order; created: boolean }> {
-    return this.oneAtATimeFor(user.id, async (client) => {
-      if (request.idempotencyKey !== undefined) {
-        const { rows } = await client.query<{ id: string }>(
-          'SELECT id FROM orders WHERE user_id = $1 AND idempotency_key = $2',
-          [user.id, request.idempotencyKey],
-        );
-        if (rows[0]) return { order: await getOrderFor(client, user, rows[0].id), created: false };
-      }
-      const reservation = await this.reserve(client, user.id, request.idempotencyKey);
-      const order = await this.pay(client, user, reservation, request.paymentMethod, origin);
-      return { order, created: true };
-    });
-  }
-
-  private async oneAtATimeFor<T>(userId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let unlocked = false;
-    try {
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, userId]);
-      try {
-        return await work(client);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, userId]);
-        unlocked = true;
-      }
-    } finally {
-      // A connection that may still hold the lock is closed rather than returned to the pool.
-      client.release(!unlocked);
+    for (;;) {
+      const start = await withTransaction(this.pool, (client) => this.start(client, user.id, request));
+      if (start.kind === 'replay') return { order: await getOrderFor(this.pool, user, start.orderId), created: false };
+      if (start.kind === 'reserved') return { order: await this.pay(user, start.reservation, origin), created: true };
+      await this.waitWhilePaying(start.orderId);
     }
   }
 
-  /** Step 1, one transaction: the order and its items in pending_payment, and the stock reserved with guarded updates. */
-  private async reserve(client: PoolClient, userId: string, idempotencyKey: string | undefined): Promise<Reservation> {
-    return inTransaction(client, () => this.reserveInTransaction(client, userId, idempotencyKey));
+  /** Step 1, one transaction under the customer's lock: the order the key names, an earlier one still paying, or a new one. */
+  private async start(client: PoolClient, userId: string, request: PlaceOrderRequest): Promise<Start> {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, userId]);
+    const { rows: paying } = await client.query<{ id: string; idempotency_key: string | null }>(
+      "SELECT id, idempotency_key FROM orders WHERE user_id = $1 AND status = 'paying' ORDER BY created_at LIMIT 1",
+      [userId],
+    );
+    if (paying[0]) return { kind: 'wait', orderId: paying[0].id };
+    if (request.idempotencyKey !== undefined) {
+      const { rows } = await client.query<{ id: string }>(
+        'SELECT id FROM orders WHERE user_id = $1 AND idempotency_key = $2',
+        [userId, request.idempotencyKey],
+      );
+      if (rows[0]) return { kind: 'replay', orderId: rows[0].id };
+    }
+    return { kind: 'reserved', reservation: await this.reserve(client, userId, request) };
   }
 
-  private async reserveInTransaction(
-    client: PoolClient,
-    userId: string,
-    idempotencyKey: string | undefined,
-  ): Promise<Reservation> {
+  /**
+   * Until the order is no longer paying; one left behind by a shop that died mid-call is settled by recovery here.
+   * If recovery cannot ask the provider (its circuit is open), the answer is the 503 a new placement would get.
+   */
+  private async waitWhilePaying(orderId: string): Promise<void> {
+    for (;;) {
+      const { rows } = await this.pool.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId]);
+      if (rows[0]?.status !== 'paying') return;
+      if ((await this.recovery.settleIfStale(orderId)) === 'left') {
+        throw paymentProviderNotCalled(this.payments.policy.retryAfterSeconds());
+      }
+      await sleep(WAIT_POLL_MS);
+    }
+  }
+
+  /** The order and its items in `paying`, and the stock reserved with guarded updates. */
+  private async reserve(client: PoolClient, userId: string, request: PlaceOrderRequest): Promise<Reservation> {
     await lockCart(client, userId);
     const cart = await readCart(client, userId);
     if (cart.lines.length === 0) throw cartEmpty();
@@ -105,13 +129,14 @@ export class Checkout {
     const pricing = price(cart.lines, cart.discount, cart.address, this.rates);
     const orderId = await createOrder(client, {
       userId,
+      paymentMethod: request.paymentMethod,
       subtotal: centsToDecimal(pricing.subtotalCents),
       discountTotal: centsToDecimal(pricing.discount?.cents ?? 0),
       discountCode: pricing.discount?.code ?? null,
       shippingCost: centsToDecimal(pricing.shippingCents ?? 0),
       total: centsToDecimal(pricing.totalCents),
       shippingAddress: cart.address,
-      idempotencyKey: idempotencyKey ?? null,
+      idempotencyKey: request.idempotencyKey ?? null,
     });
     for (const [position, line] of cart.lines.entries()) {
       await client.query(
@@ -134,65 +159,26 @@ export class Checkout {
       }
     }
     if (short.length > 0) throw outOfStock(short);
-    return { orderId, totalCents: pricing.totalCents };
+    return { orderId, totalCents: pricing.totalCents, paymentMethod: request.paymentMethod };
   }
 
-  /** Steps 2–4: charge, then record the payment (and orders.created) or compensate, all under the order's lock. */
-  private async pay(
-    client: PoolClient,
-    user: User,
-    reservation: Reservation,
-    paymentMethod: string,
-    origin: Origin,
-  ): Promise<Order> {
-    const { orderId } = reservation;
-    const outcome = await inTransaction(client, async () => {
-      const row = await findOrderRow(client, orderId, { lock: true });
-      // Charged only while it can still become paid: an owner's cancel in the instant between the two transactions
-      // (or the customer's deletion) has moved it on.
-      if (!row) throw invalidStatusTransition('deleted', 'paid');
-      assertTransition(row.status, 'paid');
-      const charge = await this.payments.charge({ orderId, amountCents: reservation.totalCents, paymentMethod }, origin);
-      if (charge.ok) await this.recordPayment(client, user.id, orderId, charge, origin.id);
-      else await discardOrder(client, orderId); // step 4: the cart was never touched
-      return charge;
-    });
-    if (!outcome.ok) throw outcome.error;
-    return getOrderFor(client, user, orderId);
-  }
-
-  /** Step 3: the payment on the order, the cart emptied (its discount code used up), and orders.created. */
-  private async recordPayment(
-    client: PoolClient,
-    userId: string,
-    orderId: string,
-    charge: { intentId: string; status: string },
-    correlationId: string,
-  ): Promise<void> {
-    await client.query('UPDATE orders SET payment_intent_id = $2, payment_status = $3 WHERE id = $1', [
-      orderId,
-      charge.intentId,
-      charge.status,
-    ]);
-    await client.query('DELETE FROM cart_items WHERE user_id = $1', [userId]);
-    await client.query('UPDATE carts SET discount_code = NULL, updated_at = now() WHERE user_id = $1', [userId]);
-    const { rows: order } = await client.query<{
-      subtotal: string;
-      discount_total: string;
-      shipping_cost: string;
-      total: string;
-    }>('SELECT subtotal, discount_total, shipping_cost, total FROM orders WHERE id = $1', [orderId]);
-    const { rows: items } = await client.query<{ product_id: string; quantity: number; unit_price: string }>(
-      'SELECT product_id, quantity, unit_price FROM order_items WHERE order_id = $1 ORDER BY position',
-      [orderId],
-    );
-    await appendOrderEvent(client, 'orders.created', { id: orderId, userId }, correlationId, {
-      items: items.map((item) => ({ productId: item.product_id, quantity: item.quantity, unitPrice: Number(item.unit_price) })),
-      subtotal: Number(order[0].subtotal),
-      discountTotal: Number(order[0].discount_total),
-      shippingCost: Number(order[0].shipping_cost),
-      total: Number(order[0].total),
-      currency: 'USD',
-    });
+  /**
+   * Steps 2–4: the charge, with nothing held; then, in one short transaction, the payment recorded (the cart used up,
+   * orders.created) or the reservation compensated. An order settled meanwhile (by its webhook) is answered as it is.
+   */
+  private async pay(user: User, reservation: Reservation, origin: Origin): Promise<Order> {
+    const { orderId, totalCents, paymentMethod } = reservation;
+    const charge = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod }, origin);
+    const settled = await withTransaction(this.pool, (client) => settleCharge(client, orderId, charge, origin.id));
+    if (settled.outcome === 'discarded') throw charge.ok ? new Error('a successful charge was discarded') : charge.error;
+    if (settled.outcome === 'already') {
+      const status = settled.order?.status;
+      // Gone: its payment_failed webhook discarded it (the charge failed too). Archived: its customer was deleted.
+      if (status === undefined || status === 'archived') {
+        if (!charge.ok) throw charge.error;
+        throw invalidStatusTransition(status ?? 'deleted', 'pending_payment');
+      }
+    }
+    return getOrderFor(this.pool, user, orderId);
   }
 }

@@ -19,10 +19,23 @@ export type CancelReason = NonNullable<Order['cancelReason']>;
 export const isOrderStatus = (value: unknown): value is OrderStatus =>
   (ORDER_STATUSES as readonly unknown[]).includes(value);
 
-/** What makes a move: placing the order, a payment webhook, an action on the order, or deleting its customer. */
-export type Cause = 'place' | 'pay' | 'fail_payment' | 'cancel' | 'ship' | 'deliver' | 'delete_customer';
+/**
+ * What makes a move: placing the order, the provider's answer to its charge, a payment webhook, an action on the
+ * order, the provider's answer to a refund, or deleting its customer.
+ */
+export type Cause =
+  | 'place'
+  | 'accept_payment'
+  | 'pay'
+  | 'fail_payment'
+  | 'cancel'
+  | 'refund'
+  | 'refund_failed'
+  | 'ship'
+  | 'deliver'
+  | 'delete_customer';
 
-/** Who may make a move: the order's owner, an admin, or the payment provider (through its webhook). */
+/** Who may make a move: the order's owner, an admin, or the payment provider (its answer to a call, or its webhook). */
 export type Actor = 'owner' | 'admin' | 'provider';
 
 // One row of the table; generic so each row keeps its cause and event as literal types (see DetailsOf).
@@ -38,24 +51,36 @@ const row = <C extends Cause, E extends OrderEventType | null>(
 /** A deleted customer's orders are archived whatever their status; an archived one has no customer left to delete. */
 const ARCHIVABLE = ORDER_STATUSES.filter((status) => status !== 'archived');
 
+/** The statuses that hold reserved stock nobody has paid for yet. */
+const UNPAID: readonly (OrderStatus | null)[] = ['paying', 'pending_payment'];
+
 /**
  * `from` null: the order does not exist yet. `by` is checked here for the moves of one existing order; placing and
  * deleting a customer check their caller at the route. `event`: what the move writes to the outbox (orders.created
- * only once the provider has taken the payment; archiving writes none). `releasesStock`: the order's reserved stock
- * goes back. Cancelling a paid order also refunds its payment (OrderActions.cancel, which holds the provider).
+ * only once the provider has taken the payment; the in-between states and archiving write none). `releasesStock`:
+ * the order's reserved stock goes back.
+ *
+ * The in-between states, each held only while one call to the provider runs, with no database connection or row
+ * lock held across it (docs/API.md, "Orders"): `paying` (committed before the charge; the answer, or the provider's
+ * webhook, makes it pending_payment; a decline or an unreachable provider deletes it, as not a move: discardOrder)
+ * and `refunding` (an admin's cancel of a paid order, committed before the refund; the answer makes it cancelled, or
+ * paid again). providerRecovery.ts settles the ones a shop left behind when it died mid-call.
  */
 // prettier-ignore
 export const TRANSITIONS = Object.freeze([
   //  from               to                 cause              by                  event                    releasesStock
-  row(null,              'pending_payment', 'place',           ['owner'],          'orders.created',        false),
+  row(null,              'paying',          'place',           ['owner'],          null,                    false),
+  row('paying',          'pending_payment', 'accept_payment',  ['provider'],       'orders.created',        false),
   row('pending_payment', 'paid',            'pay',             ['provider'],       'orders.paid',           false),
   row('pending_payment', 'cancelled',       'cancel',          ['owner', 'admin'], 'orders.cancelled',      true),
   row('pending_payment', 'cancelled',       'fail_payment',    ['provider'],       'orders.payment_failed', true),
   row('paid',            'shipped',         'ship',            ['admin'],          'orders.shipped',        false),
-  row('paid',            'cancelled',       'cancel',          ['admin'],          'orders.cancelled',      true),
+  row('paid',            'refunding',       'cancel',          ['admin'],          null,                    false),
+  row('refunding',       'cancelled',       'refund',          ['provider'],       'orders.cancelled',      true),
+  row('refunding',       'paid',            'refund_failed',   ['provider'],       null,                    false),
   row('shipped',         'delivered',       'deliver',         ['admin'],          'orders.delivered',      false),
   ...ARCHIVABLE.map((from) =>
-    row(from,            'archived',        'delete_customer', ['owner', 'admin'], null,                    from === 'pending_payment')),
+    row(from,            'archived',        'delete_customer', ['owner', 'admin'], null,                    UNPAID.includes(from))),
 ]);
 
 type Transition = (typeof TRANSITIONS)[number];
@@ -63,8 +88,14 @@ type Transition = (typeof TRANSITIONS)[number];
 /** The moves of one existing order that write its event: the API's actions and the payment webhooks. */
 export type OrderMoveCause = Exclude<Cause, 'place' | 'delete_customer'>;
 
-/** The event details (the payload without orderId, userId, sequence) of the event a cause writes. */
-export type DetailsOf<C extends OrderMoveCause> = Omit<OrderEventPayloads[EventOf<C>], keyof OrderEventBase>;
+/**
+ * The event details (the payload without orderId, userId, sequence) of the event a cause writes; undefined for a
+ * cause that writes none (refund_failed). `cancel` writes orders.cancelled from pending_payment and nothing from paid
+ * (that move only starts the refund), so its details are given and used when the move writes the event.
+ */
+export type DetailsOf<C extends OrderMoveCause> = [EventOf<C>] extends [never]
+  ? undefined
+  : Omit<OrderEventPayloads[EventOf<C>], keyof OrderEventBase>;
 type EventOf<C extends OrderMoveCause> = NonNullable<Extract<Transition, { cause: C }>['event']>;
 
 /** A row of the table with its cause known to be C. */
@@ -74,13 +105,24 @@ function transitionFor<C extends Cause>(from: OrderStatus | null, cause: C): Tra
   return TRANSITIONS.find((t): t is TransitionBy<C> => t.from === from && t.cause === cause);
 }
 
-/** Whether the table has a move from one status to another (`from` null: an order not yet known). */
-export function canTransition(from: OrderStatus | null, to: OrderStatus): boolean {
-  return TRANSITIONS.some((t) => t.from === from && t.to === to);
+/** The statuses an order can reach from `from` by moves that write no event (`from` itself included). */
+function silentlyReachable(from: OrderStatus | null): Set<OrderStatus | null> {
+  const reached = new Set<OrderStatus | null>([from]);
+  for (const status of reached) {
+    for (const t of TRANSITIONS) if (t.from === status && t.event === null) reached.add(t.to);
+  }
+  return reached;
 }
 
-export function assertTransition(from: OrderStatus, to: OrderStatus): void {
-  if (!canTransition(from, to)) throw invalidStatusTransition(from, to);
+/**
+ * Whether an event can take an order from one status to another (`from` null: an order not yet known): a move of the
+ * table that writes an event, after any moves that write none. The order-tracking projection judges the events it
+ * replays by this, as it never sees the in-between states (none -> pending_payment is placing: paying, then accepted;
+ * paid -> cancelled is refunding, then refunded).
+ */
+export function canTransition(from: OrderStatus | null, to: OrderStatus): boolean {
+  const before = silentlyReachable(from);
+  return TRANSITIONS.some((t) => t.event !== null && t.to === to && before.has(t.from));
 }
 
 function statusAfterEvents(): Record<OrderEventType, OrderStatus> {
@@ -101,6 +143,9 @@ export interface OrderState {
   id: string;
   user_id: string | null;
   status: OrderStatus;
+  payment_method: string | null;
+  /** When the call to the provider of an in-between state (paying, refunding) started; recovery's clock. */
+  provider_call_at: Date | null;
   payment_intent_id: string | null;
   payment_status: string | null;
   carrier: string | null;
@@ -150,7 +195,7 @@ export const NOW = Symbol('now()');
 /** What a move sets besides the status and its timestamp. */
 export type Changes = {
   [K in 'payment_intent_id' | 'payment_status' | 'carrier' | 'tracking_number']?: string | null;
-} & { cancel_reason?: CancelReason | null; refunded_at?: typeof NOW };
+} & { cancel_reason?: CancelReason | null; refunded_at?: typeof NOW; provider_call_at?: typeof NOW | null };
 
 /** Puts an order's reserved stock back. */
 async function releaseStock(client: PoolClient, orderId: string): Promise<void> {
@@ -190,19 +235,22 @@ export async function writeMove<C extends OrderMoveCause>(
   // The caller holds the row's lock and checked the move from the status it read, so only a bug gets here.
   if (!rows[0]) throw new Error(`order ${order.id} is no longer ${order.status}`);
   if (transition.releasesStock) await releaseStock(client, order.id);
+  if (transition.event === null) return;
   await appendOrderEvent(
     client,
     // The row's event is EventOf<C>, the event DetailsOf<C> describes; TypeScript cannot follow the row to its cause.
     transition.event as EventOf<C>,
     { id: order.id, userId: order.user_id! },
     correlationId,
-    details(rows[0], rows[0].moved_at),
+    details(rows[0], rows[0].moved_at) as Omit<OrderEventPayloads[EventOf<C>], keyof OrderEventBase>,
   );
 }
 
 /** What a new order holds (money as decimal strings); its status is where the table's `place` move leads. */
 export interface NewOrder {
   userId: string;
+  /** Kept so that recovery can ask the provider again with the very same charge (same key, same parameters). */
+  paymentMethod: string;
   subtotal: string;
   discountTotal: string;
   discountCode: string | null;
@@ -212,11 +260,15 @@ export interface NewOrder {
   idempotencyKey: string | null;
 }
 
-/** The order row of a placement (step 1 of the saga); orders.created follows once the provider takes the payment. */
+/**
+ * The order row of a placement (step 1 of the saga), `paying` from the start, with provider_call_at: the charge is
+ * about to start. orders.created follows once the provider takes the payment.
+ */
 export async function createOrder(client: PoolClient, order: NewOrder): Promise<string> {
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO orders (status, user_id, subtotal, discount_total, discount_code, shipping_cost, total, shipping_address, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    `INSERT INTO orders (status, user_id, subtotal, discount_total, discount_code, shipping_cost, total, shipping_address,
+                         idempotency_key, payment_method, provider_call_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
     [
       transitionFor(null, 'place')!.to,
       order.userId,
@@ -227,14 +279,16 @@ export async function createOrder(client: PoolClient, order: NewOrder): Promise<
       order.total,
       JSON.stringify(order.shippingAddress),
       order.idempotencyKey,
+      order.paymentMethod,
     ],
   );
   return rows[0].id;
 }
 
 /**
- * A placement undone because the provider refused it (the saga's compensation): the stock back, the order and its
- * items gone. Not a move of the table, as the order never was for anyone else: no event. The caller holds its lock.
+ * A placement undone because the provider refused it or could not be reached (the saga's compensation): the stock
+ * back, the order and its items gone. Not a move of the table, as the order never was for anyone else: no event.
+ * The caller holds its lock and has seen it `paying`.
  */
 export async function discardOrder(client: PoolClient, orderId: string): Promise<void> {
   await releaseStock(client, orderId);
@@ -243,13 +297,14 @@ export async function discardOrder(client: PoolClient, orderId: string): Promise
 
 /**
  * A deleted customer's orders, archived in the deletion's transaction with the user id moved to archived_user_id
- * (who may delete was checked by the route). An unpaid order will never be paid by a deleted account, so its
- * reservation goes back to stock; a payment that still succeeds for it is refunded by the webhook.
+ * (who may delete was checked by the route). An unpaid order (paying or pending_payment) will never be paid by a
+ * deleted account, so its reservation goes back to stock; a payment that still succeeds for it is refunded by the
+ * webhook.
  */
 export async function archiveOrdersOf(client: PoolClient, userId: string): Promise<void> {
   const moves = TRANSITIONS.filter((t) => t.cause === 'delete_customer');
   const releasing = moves.filter((t) => t.releasesStock).map((t) => t.from);
-  // FOR UPDATE waits for a placement still in flight, so its outcome is what gets archived.
+  // FOR UPDATE waits for a move being written (never for a provider call: none holds the row across one).
   const { rows } = await client.query<{ id: string }>(
     'SELECT id FROM orders WHERE user_id = $1 AND status = ANY($2) FOR UPDATE',
     [userId, releasing],

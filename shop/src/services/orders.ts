@@ -6,16 +6,9 @@ import { toCents } from '../money';
 import type * as Http from '../../../contracts/http';
 import { isUuid, textProblem, type InputCheck } from '../validation';
 import type { ShippingAddress } from './addresses';
-import {
-  checkMove,
-  NOW,
-  writeMove,
-  type Actor,
-  type Changes,
-  type OrderState,
-  type OrderStatus,
-} from './orderTransitions';
+import { checkMove, NOW, writeMove, type Actor, type OrderState, type OrderStatus } from './orderTransitions';
 import type { Payments } from './payments';
+import { settleRefund } from './providerOutcomes';
 import { lineView } from './pricing';
 import type { User } from './users';
 
@@ -139,9 +132,9 @@ async function lockOrderFor(client: PoolClient, user: User, id: string): Promise
 /** Who a visible order's user is to the state machine: an admin, or else its owner. */
 const actorOf = (user: User): Actor => (user.role === 'admin' ? 'admin' : 'owner');
 
-async function orderAfter(client: PoolClient, id: string): Promise<Order> {
-  const row = await findOrderRow(client, id);
-  return (await withItems(client, [row!]))[0];
+async function orderAfter(db: Db, id: string): Promise<Order> {
+  const row = await findOrderRow(db, id);
+  return (await withItems(db, [row!]))[0];
 }
 
 export interface Shipment {
@@ -168,21 +161,35 @@ export class OrderActions {
   ) {}
 
   /**
-   * The owner may cancel an unpaid order, an admin also a paid one, which is refunded first: the refund and the
-   * status change happen under the order's lock, and a failed refund leaves the order as it was.
+   * The owner may cancel an unpaid order, an admin also a paid one, which is refunded first. Neither a connection
+   * nor the row's lock is held across the refund: the order is `refunding` meanwhile (committed first), and the
+   * provider's answer is settled in a second short transaction: refunded → cancelled; not refunded → paid again, and
+   * `502` (or `503` with the circuit open). A shop that dies mid-refund leaves it to recovery (providerRecovery.ts).
    */
   async cancel(user: User, id: string, origin: Origin): Promise<Order> {
-    return withTransaction(this.pool, async (client) => {
+    const started = await withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, user, id);
       const move = checkMove(row, 'cancel', actorOf(user));
-      const refunded = row.status === 'paid' && row.payment_intent_id !== null;
-      if (refunded) await this.payments.refund(row.payment_intent_id!, row.id, origin);
       // The orders.cancelled reason and cancel_reason: who cancelled (the payment_failed webhook sets its own).
       const reason = user.role === 'admin' ? 'admin_request' : 'customer_request';
-      const refund: Changes = refunded ? { payment_status: 'refunded', refunded_at: NOW } : {};
-      await writeMove(client, move, origin.id, { cancel_reason: reason, ...refund }, () => ({ reason, refunded }));
-      return orderAfter(client, row.id);
+      if (move.transition.to === 'refunding') {
+        await writeMove(client, move, origin.id, { provider_call_at: NOW }, () => ({ reason, refunded: true }));
+        return { kind: 'refunding' as const, row };
+      }
+      await writeMove(client, move, origin.id, { cancel_reason: reason }, () => ({ reason, refunded: false }));
+      return { kind: 'cancelled' as const, order: await orderAfter(client, row.id) };
     });
+    if (started.kind === 'cancelled') return started.order;
+    const { id: orderId, payment_intent_id: intentId } = started.row;
+    let failure: unknown;
+    try {
+      if (intentId !== null) await this.payments.refund(intentId, orderId, origin);
+    } catch (error) {
+      failure = error;
+    }
+    await withTransaction(this.pool, (client) => settleRefund(client, orderId, failure === undefined, origin.id));
+    if (failure !== undefined) throw failure;
+    return orderAfter(this.pool, orderId);
   }
 
   async ship(admin: User, id: string, shipment: Shipment, origin: Origin): Promise<Order> {

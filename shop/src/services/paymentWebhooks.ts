@@ -1,13 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
 import { withTransaction } from '../db';
 import { isUuid } from '../validation';
 import { findOrderRow, type OrderRow } from './orders';
-import { findMove, writeMove, type Changes, type DetailsOf, type Move } from './orderTransitions';
+import { discardOrder, findMove, writeMove, type Changes, type DetailsOf, type Move } from './orderTransitions';
 import type { PaymentEvent, Payments } from './payments';
+import { acceptPayment } from './providerOutcomes';
 
 /** The PaymentIntent of a payment_intent.* event, read defensively: a signed event may still lack fields. */
-interface IntentFields {
+export interface IntentFields {
   id?: string;
   amount?: number;
   metadata?: Record<string, string> | null;
@@ -63,9 +65,63 @@ function applying<C extends 'pay' | 'fail_payment'>(
   };
 }
 
+const pay = applying('pay', markPaid);
+
+/**
+ * A `paying` order whose payment the provider says succeeded: accepted as its placement would have (pending_payment,
+ * the cart used up, orders.created), then paid (orders.paid), in the caller's transaction, which holds the row's lock.
+ * The success webhook does this when it finds the order still paying; recovery does when the provider's answer says
+ * succeeded, as the webhook may have been given up while the shop was down.
+ */
+export async function payPayingOrder(
+  client: PoolClient,
+  order: OrderRow,
+  intent: IntentFields & { id: string },
+  correlationId: string,
+): Promise<void> {
+  await acceptPayment(client, order, { id: intent.id, status: 'succeeded' }, correlationId);
+  const accepted = await findOrderRow(client, order.id);
+  await pay(client, accepted!, intent, correlationId);
+}
+const failPayment = applying('fail_payment', markPaymentFailed);
+
+/** How long an event for an order still `paying` gives its placement to write the provider's answer first. */
+const PAYING_GRACE_MS = 1_000;
+const PAYING_POLL_MS = 50;
+
+/**
+ * Waits (bounded, holding no connection between looks) while the event's order is `paying`: the provider sends its
+ * events a moment after answering, so the placement has nearly always written the answer by then, and answers the
+ * order as pending_payment. Past the grace the event settles the order itself (HANDLERS).
+ */
+async function graceForPlacement(pool: Pool, event: PaymentEvent): Promise<void> {
+  const orderId = ((event.data?.object ?? {}) as IntentFields).metadata?.orderId;
+  if (!HANDLERS[event.type] || typeof orderId !== 'string' || !isUuid(orderId)) return;
+  for (const deadline = Date.now() + PAYING_GRACE_MS; Date.now() < deadline; await sleep(PAYING_POLL_MS)) {
+    const { rows } = await pool.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId]);
+    if (rows[0]?.status !== 'paying') return;
+  }
+}
+
+/**
+ * An event for an order still `paying` after the grace (its placement's answer is slow, or its shop died mid-call)
+ * settles it, as the answer would have: a success proves the charge, so the payment is accepted (orders.created) and then
+ * paid (orders.paid); a failure discards the placement (stock back, order gone), as a decline does. The placement's
+ * own second transaction then finds it settled. So nothing waits for the provider call, and nothing is lost.
+ */
 const HANDLERS: Record<string, Apply> = {
-  'payment_intent.succeeded': applying('pay', markPaid),
-  'payment_intent.payment_failed': applying('fail_payment', markPaymentFailed),
+  'payment_intent.succeeded': async (client, order, intent, correlationId) => {
+    if (order.status === 'paying' && typeof intent.id === 'string') {
+      await payPayingOrder(client, order, { ...intent, id: intent.id }, correlationId);
+      return true;
+    }
+    return pay(client, order, intent, correlationId);
+  },
+  'payment_intent.payment_failed': async (client, order, intent, correlationId) => {
+    if (order.status !== 'paying') return failPayment(client, order, intent, correlationId);
+    await discardOrder(client, order.id);
+    return true;
+  },
 };
 
 /**
@@ -82,24 +138,24 @@ function isUnwantedPayment(type: string, intent: IntentFields, order: OrderRow |
   return order.status === 'cancelled' || (order.status === 'archived' && order.paid_at === null);
 }
 
-/** Refunds the whole payment and notes it on the order; an unreachable provider throws, rolling it all back. */
-async function refundUnwantedPayment(
-  client: PoolClient,
-  payments: Payments,
-  intentId: string,
-  order: OrderRow | undefined,
-  origin: Origin,
-): Promise<void> {
-  if (!(await payments.refundIntent(intentId, origin))) return;
-  origin.log.info({ intentId, orderId: order?.id ?? null, status: order?.status ?? null }, 'unwanted payment refunded');
-  if (order) await client.query(`UPDATE orders SET refunded_at = now(), payment_status = 'refunded' WHERE id = $1`, [order.id]);
+/** A success the shop will fulfil no order for: refunded before the event is recorded (see handlePaymentEvent). */
+class RefundFirst {
+  constructor(
+    readonly intentId: string,
+    readonly orderId: string | undefined,
+  ) {}
 }
 
 /**
  * Records the event by its id and applies it, in one transaction: a redelivered event finds its row and changes
  * nothing (two deliveries at once: the second waits on the first's insert, then finds it). A success for a cancelled
  * or missing order, or for an order archived unpaid, is refunded; any other event for an order that is not
- * pending_payment (already paid, say) is recorded and ignored.
+ * pending_payment or paying (already paid, say) is recorded and ignored.
+ *
+ * The refund is made with no transaction open: the first transaction rolls back, the refund is asked for (keyed by the
+ * intent, so asking twice refunds once), and a second transaction records the event and notes the refund. If the
+ * refund fails, nothing is recorded: the answer is 502 (503 with the circuit open) and the provider's retry refunds.
+ * The order cannot move on meanwhile: cancelled, archived and missing orders are where no move leads back from.
  */
 export async function handlePaymentEvent(
   pool: Pool,
@@ -107,26 +163,46 @@ export async function handlePaymentEvent(
   event: PaymentEvent,
   origin: Origin,
 ): Promise<{ duplicate: boolean }> {
-  return withTransaction(pool, async (client) => {
-    const { rowCount } = await client.query(
-      'INSERT INTO webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
-      [event.id, event.type],
-    );
-    if (rowCount === 0) return { duplicate: true };
+  await graceForPlacement(pool, event);
+  try {
+    return await withTransaction(pool, (client) => recordAndApply(client, event, origin));
+  } catch (error) {
+    if (!(error instanceof RefundFirst)) throw error;
+    const refunded = await payments.refundIntent(error.intentId, origin);
+    return withTransaction(pool, async (client) => {
+      const { rowCount } = await client.query(
+        'INSERT INTO webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
+        [event.id, event.type],
+      );
+      if (rowCount === 0) return { duplicate: true };
+      if (!refunded) return { duplicate: false };
+      origin.log.info({ intentId: error.intentId, orderId: error.orderId ?? null }, 'unwanted payment refunded');
+      if (error.orderId !== undefined) {
+        await client.query(
+          `UPDATE orders SET refunded_at = now(), payment_status = 'refunded' WHERE id = $1 AND refunded_at IS NULL`,
+          [error.orderId],
+        );
+      }
+      return { duplicate: false };
+    });
+  }
+}
 
-    const handler = HANDLERS[event.type];
-    if (!handler) return { duplicate: false };
-    const intent = (event.data?.object ?? {}) as IntentFields;
-    const orderId = intent.metadata?.orderId;
-    // Waits while the order's placement still has it locked, so the webhook sees the saga's outcome.
-    const order = typeof orderId === 'string' && isUuid(orderId) ? await findOrderRow(client, orderId, { lock: true }) : undefined;
-    if (order && (await handler(client, order, intent, origin.id))) return { duplicate: false };
-    if (isUnwantedPayment(event.type, intent, order)) {
-      // Inside the transaction: if the refund fails, the event stays unrecorded and the provider's retry refunds.
-      await refundUnwantedPayment(client, payments, intent.id, order, origin);
-    } else {
-      origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
-    }
-    return { duplicate: false };
-  });
+async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: Origin): Promise<{ duplicate: boolean }> {
+  const { rowCount } = await client.query(
+    'INSERT INTO webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
+    [event.id, event.type],
+  );
+  if (rowCount === 0) return { duplicate: true };
+
+  const handler = HANDLERS[event.type];
+  if (!handler) return { duplicate: false };
+  const intent = (event.data?.object ?? {}) as IntentFields;
+  const orderId = intent.metadata?.orderId;
+  // The row's lock is held only while this transaction writes; no provider call holds it.
+  const order = typeof orderId === 'string' && isUuid(orderId) ? await findOrderRow(client, orderId, { lock: true }) : undefined;
+  if (order && (await handler(client, order, intent, origin.id))) return { duplicate: false };
+  if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id);
+  origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
+  return { duplicate: false };
 }

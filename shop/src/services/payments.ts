@@ -1,12 +1,14 @@
 import Stripe from 'stripe';
 import type { StripeSettings } from '../config';
 import type { Origin } from '../origin';
+import { ProviderNotCalled, ProviderPolicy } from './providerPolicy';
 import {
   AppError,
   cardDeclined,
   invalidJson,
   invalidSignature,
   paymentFailed,
+  paymentProviderNotCalled,
   paymentProviderUnavailable,
   validationError,
   webhookExpired,
@@ -18,15 +20,25 @@ export type ChargeResult =
 
 export type PaymentEvent = Stripe.Event;
 
-/** The official SDK, pointed at the provider the settings name (Stripe itself when host, port and protocol are unset). */
+/**
+ * The official SDK, pointed at the provider the settings name (Stripe itself when host, port and protocol are unset).
+ * Its own retries are off: the shop's policy (providerPolicy.ts) retries, with the same idempotency key.
+ */
 export function createStripeClient(settings: StripeSettings): Stripe {
   return new Stripe(settings.secretKey, {
     host: settings.host,
     port: settings.port,
     protocol: settings.protocol,
     timeout: settings.timeoutMs,
-    maxNetworkRetries: settings.maxNetworkRetries,
+    maxNetworkRetries: 0,
   });
+}
+
+/** What a placement asks the provider to charge; the same again (same key) answers the first call's outcome. */
+export interface ChargeRequest {
+  orderId: string;
+  amountCents: number;
+  paymentMethod: string;
 }
 
 /** The payment provider, reached only through the `stripe` SDK, so the shop could run against Stripe's test mode. */
@@ -35,28 +47,28 @@ export class Payments {
     private readonly stripe: Stripe,
     private readonly webhookSecret: string,
     private readonly webhookToleranceSeconds: number,
+    readonly policy: ProviderPolicy,
   ) {}
 
   /**
-   * Creates and confirms a PaymentIntent for the order. The idempotency key is the order's, so the SDK's own
-   * retries (and any retry of this call) charge once. Declines and an unreachable provider are results, not
-   * exceptions, because the caller must compensate for every one of them.
+   * Creates and confirms a PaymentIntent for the order. The idempotency key is the order's, so the policy's retries
+   * (and any later call for the same order, e.g. recovery's) charge once and answer the first outcome. Declines and
+   * an unreachable provider are results, not exceptions, because the caller must compensate for every one of them.
    */
-  async charge(
-    order: { orderId: string; amountCents: number; paymentMethod: string },
-    origin: Origin,
-  ): Promise<ChargeResult> {
+  async charge(order: ChargeRequest, origin: Origin): Promise<ChargeResult> {
     try {
-      const intent = await this.stripe.paymentIntents.create(
-        {
-          amount: order.amountCents,
-          currency: 'usd',
-          payment_method: order.paymentMethod,
-          confirm: true,
-          metadata: { orderId: order.orderId },
-          description: `Event Shop order ${order.orderId}`,
-        },
-        { idempotencyKey: `order-${order.orderId}` },
+      const intent = await this.policy.execute(() =>
+        this.stripe.paymentIntents.create(
+          {
+            amount: order.amountCents,
+            currency: 'usd',
+            payment_method: order.paymentMethod,
+            confirm: true,
+            metadata: { orderId: order.orderId },
+            description: `Event Shop order ${order.orderId}`,
+          },
+          { idempotencyKey: `order-${order.orderId}` },
+        ),
       );
       const status = intent.status as string;
       if (status === 'succeeded' || status === 'processing') return { ok: true, intentId: intent.id, status };
@@ -70,8 +82,11 @@ export class Payments {
   /** Refunds the whole payment; the key makes a retried cancel refund once. */
   async refund(intentId: string, orderId: string, origin: Origin): Promise<void> {
     try {
-      await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${orderId}` });
+      await this.policy.execute(() =>
+        this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${orderId}` }),
+      );
     } catch (error) {
+      if (error instanceof ProviderNotCalled) throw paymentProviderNotCalled(error.retryAfterSeconds, 'nothing was refunded');
       origin.log.warn({ err: error, orderId }, 'refund failed');
       throw paymentProviderUnavailable('nothing was refunded');
     }
@@ -80,13 +95,16 @@ export class Payments {
   /**
    * Refunds a whole payment by its intent, keyed by the intent so a redelivered webhook refunds once. False when
    * there is nothing to give back: the provider knows no such intent, or it is not (or no longer) refundable.
-   * Anything else (unreachable, 5xx after the SDK's retries) is PAYMENT_PROVIDER_UNAVAILABLE.
+   * Anything else (unreachable, 5xx after the retries; the circuit open) is PAYMENT_PROVIDER_UNAVAILABLE.
    */
   async refundIntent(intentId: string, origin: Origin): Promise<boolean> {
     try {
-      await this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${intentId}` });
+      await this.policy.execute(() =>
+        this.stripe.refunds.create({ payment_intent: intentId }, { idempotencyKey: `refund-${intentId}` }),
+      );
       return true;
     } catch (error) {
+      if (error instanceof ProviderNotCalled) throw paymentProviderNotCalled(error.retryAfterSeconds, 'nothing was refunded');
       if (error instanceof Stripe.errors.StripeInvalidRequestError && NOTHING_TO_REFUND.has(error.code ?? '')) {
         origin.log.warn({ err: error, intentId }, 'nothing to refund');
         return false;
@@ -132,7 +150,8 @@ function chargeError(error: unknown, orderId: string, origin: Origin): AppError 
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param === 'payment_method') {
     return validationError([{ field: 'paymentMethod', message: 'must be a payment method the provider knows' }]);
   }
-  // Timeouts, connection errors and 5xx (after the SDK's retries), but also a rejected key: nothing was charged.
+  if (error instanceof ProviderNotCalled) return paymentProviderNotCalled(error.retryAfterSeconds);
+  // Timeouts, connection errors and 5xx (after the retries), but also a rejected key: nothing was charged.
   origin.log.warn({ err: error, orderId }, 'payment provider unavailable');
   return paymentProviderUnavailable();
 }

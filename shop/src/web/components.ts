@@ -47,8 +47,10 @@ export function namedValues(idPrefix: string, pairs: [label: string, text: strin
 }
 
 const STATUS_LABELS: Record<OrderStatus, string> = {
+  paying: 'Payment in progress',
   pending_payment: 'Pending payment',
   paid: 'Paid',
+  refunding: 'Refund in progress',
   shipped: 'Shipped',
   delivered: 'Delivered',
   cancelled: 'Cancelled',

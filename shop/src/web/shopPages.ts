@@ -171,7 +171,8 @@ export function orderPage(user: User, order: Order): string {
     title: `Order ${order.id}`,
     user,
     // While the payment is pending the page reloads itself, so it shows `Paid` once the webhook has arrived.
-    refreshSeconds: order.status === 'pending_payment' ? 2 : undefined,
+    // Until the provider has settled it: paying and refunding last one provider call, pending_payment until the webhook.
+    refreshSeconds: ['paying', 'pending_payment', 'refunding'].includes(order.status) ? 2 : undefined,
     body: html`<h1>Order ${order.id}</h1>
     <p><span id="order-status-label">Order status</span>: <strong role="status" aria-labelledby="order-status-label">${statusLabel(order.status)}</strong></p>
     <table aria-label="Order items">
