@@ -9,6 +9,7 @@ import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../contracts
  * The order state machine as one table, and every write of orders.status. The table mirrors docs/API.md ("Orders":
  * the diagram "Statuses and transitions" and the "who" of each call); change both together. Each write checks its move
  * against the table, and the order-tracking projection judges the events it replays by the same table.
+ * One file on purpose (a little over 300 lines): the table and the only writes it allows stay side by side.
  */
 
 export { ORDER_STATUSES, type OrderStatus };
