@@ -110,7 +110,19 @@ export class ProviderPolicy {
   /** Runs one provider call under the policies; ProviderNotCalled when the circuit is open. */
   async execute<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await this.policy.execute(call);
+      // A 4xx is the provider answering: the breaker must count it as a success. Thrown through cockatiel, an error its
+      // filter does not handle is neither a success nor a failure (a closed breaker's run of failures would go on), so
+      // it crosses the policies as a value and is thrown again outside them.
+      const outcome = await this.policy.execute(async (): Promise<{ value: T } | { answered: unknown }> => {
+        try {
+          return { value: await call() };
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          return { answered: error };
+        }
+      });
+      if ('answered' in outcome) throw outcome.answered;
+      return outcome.value;
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         throw new ProviderNotCalled(this.retryAfterSeconds());
