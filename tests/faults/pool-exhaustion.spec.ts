@@ -8,6 +8,20 @@ const ROUNDS_PER_CUSTOMER = 12;
 // Two connections, and a request waits at most 100 ms for one: a burst of a couple hundred requests must queue past it.
 test.use({ isolatedOptions: { shop: { env: { DATABASE_POOL_SIZE: '2', DATABASE_POOL_WAIT_MS: '100' } } } });
 
+/**
+ * The two connections are shared with the shop's own background work (the outbox relay, the consumers, payment
+ * recovery): on a loaded machine even a lone request can wait past 100 ms and get the 503 this test is about. So
+ * the setup, and the check that the shop serves after the burst, retry until served, as a client does on a 503
+ * with Retry-After. Only the burst's answers are judged as they come.
+ */
+async function served<T>(make: () => Promise<T>): Promise<T> {
+  let made: { value: T } | undefined;
+  await expect(async () => {
+    made = { value: await make() };
+  }).toPass({ intervals: [1_000], timeout: 30_000 });
+  return (made as { value: T }).value;
+}
+
 /** One request of the burst: what it was and what it answered. */
 interface Sent {
   what: 'catalog' | 'cart' | 'add to cart';
@@ -20,10 +34,10 @@ test.describe('a database pool too small for the load', { tag: ['@fault', '@cart
     isolatedEnvironment: stack,
   }) => {
     test.setTimeout(120_000);
-    const { category, products } = await stack.factory.productsInOwnCategory(1, () => ({ stock: 1_000 }));
+    const { category, products } = await served(() => stack.factory.productsInOwnCategory(1, () => ({ stock: 1_000 })));
     // One after the other: the burst is the test, not its setup.
     const customers: Customer[] = [];
-    for (let i = 0; i < CUSTOMERS; i += 1) customers.push(await stack.customer());
+    for (let i = 0; i < CUSTOMERS; i += 1) customers.push(await served(() => stack.customer()));
 
     const sent = await test.step(`${CUSTOMERS * ROUNDS_PER_CUSTOMER * 3} requests at once`, async () => {
       const burst: Array<Promise<Sent>> = [];
@@ -53,17 +67,19 @@ test.describe('a database pool too small for the load', { tag: ['@fault', '@cart
     await test.step('a 503 changed nothing: each cart holds exactly as many as its adds that answered 200', async () => {
       for (const customer of customers) {
         const added = sent.filter((request) => request.customer === customer && request.what === 'add to cart' && request.response.status() === 200).length;
-        const cart = await stack.checkout.cart(customer);
+        const cart = await served(() => stack.checkout.cart(customer));
         expect(cart.items.map((item) => item.quantity)).toEqual(added ? [added] : []);
       }
     });
 
     await test.step('right after, the shop serves normally: catalog, carts, a new customer’s registration and purchase', async () => {
       for (const customer of customers) {
-        await expect(await customer.api.listProducts({ category: category.slug })).toHaveStatus(200);
-        await expectJson(await customer.api.getCart());
+        await served(async () => {
+          await expect(await customer.api.listProducts({ category: category.slug })).toHaveStatus(200);
+          await expectJson(await customer.api.getCart());
+        });
       }
-      const order = await stack.checkout.buy(await stack.customer(), [{ product: products[0] }]);
+      const order = await served(async () => stack.checkout.buy(await stack.customer(), [{ product: products[0] }]));
       expect(order.status).toBe('paid');
     });
   });
