@@ -68,7 +68,7 @@ export async function ensureImages(services: readonly ServiceDefinition[], env: 
       try {
         await client.image.pull(name);
       } catch (error) {
-        reason = messageOf(error);
+        reason = messageOf(error).trim();
       }
       // A pull can end without an error and without the image (its failure is only in the stream).
       if (!(await client.image.exists(name))) missing.push({ image, variable: service.container.imageVariable, reason });
@@ -77,7 +77,7 @@ export async function ensureImages(services: readonly ServiceDefinition[], env: 
   if (missing.length === 0) return;
   const images = missing.map(({ image, variable }) => `${image} (${variable})`).join(', ');
   throw new EnvironmentError(
-    `The Docker engine answered but has no image ${images} and could not pull it (${missing[0]?.reason}): build local stand-ins with \`npm run env:images\` and set the variables it prints, point the variable at an image you have, or use E2E_ENV=native.`,
+    `The Docker engine answered but has no image ${images} and could not pull ${missing.length > 1 ? 'them' : 'it'} (${missing[0]?.reason}): build local stand-ins with \`npm run env:images\` and set the variables it prints, point the variable at an image you have, or use E2E_ENV=native.`,
   );
 }
 
