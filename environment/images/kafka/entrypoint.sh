@@ -36,6 +36,10 @@ classpath='/opt/kafka/libs/*'
 log4j="${KAFKA_LOG4J_OPTS:--Dlog4j.configuration=file:/opt/kafka/config/log4j.properties}"
 # shellcheck disable=SC2206 # the *_OPTS variables are lists of JVM flags
 jvm=(${KAFKA_HEAP_OPTS:--Xmx1G -Xms1G} ${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true} ${KAFKA_OPTS:-} $log4j)
-cluster_id=${CLUSTER_ID:-$(java -cp "$classpath" kafka.tools.StorageTool random-uuid)}
-java "${jvm[@]}" -cp "$classpath" kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$config"
+# A restarted container finds its log dir formatted: skip the formatting JVM, a few seconds of its start.
+first_log_dir=$(sed -n 's/^log\.dirs=//p' "$config" | cut -d, -f1)
+if [ ! -f "$first_log_dir/meta.properties" ]; then
+  cluster_id=${CLUSTER_ID:-$(java -cp "$classpath" kafka.tools.StorageTool random-uuid)}
+  java "${jvm[@]}" -cp "$classpath" kafka.tools.StorageTool format --ignore-formatted -t "$cluster_id" -c "$config"
+fi
 exec java "${jvm[@]}" -cp "$classpath" kafka.Kafka "$config"
