@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { containerImage } from './containers';
 import { EnvironmentError, messageOf } from './errors';
 import type { EnvironmentRun } from './run';
 import type { ServiceHandle } from './service-handle';
@@ -96,14 +97,14 @@ export class ContainerHandle implements ServiceHandle {
 }
 
 /**
- * Starts one service's container with fixed host ports, registers its removal with the run (testcontainers'
- * reaper removes it too if this process dies first), and returns its variables and its handle.
+ * Starts one service's container with fixed host ports and the run's labels, registers its removal with
+ * the run (its watchdog removes it by label if this process dies first), and returns its variables and its handle.
  */
 export async function startContainerHandle(run: EnvironmentRun, service: ServiceDefinition): Promise<{ variables: Record<string, string>; handle: ContainerHandle }> {
-  const { image } = service.container;
+  const image = containerImage(service);
   let started;
   try {
-    started = await service.container.start(image, { fixedHostPorts: true });
+    started = await service.container.start(image, { fixedHostPorts: true, labels: run.containerLabels() });
   } catch (error) {
     throw new EnvironmentError(`The ${service.name} container (${image}) did not start: ${messageOf(error)}`);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkContainerEngine } from './containers';
+import { checkContainerEngine, ensureImages, leaveCleanupToTheRun } from './containers';
 import { startContainerHandle } from './container-handle';
 import { EnvironmentError } from './errors';
 import { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, startShop, type ShopSettings, type StartedNodeService } from './node-service';
@@ -163,6 +163,9 @@ export async function startIsolatedEnvironment(options: IsolatedEnvironmentOptio
           `An isolated environment on containers needs a Docker engine, and none answered (${engine.reason}): start Docker (or point DOCKER_HOST at one), or set E2E_ISOLATED_ENV=native.`,
         );
       }
+      // Containers and their images come from process.env's settings, like the run's own (containers.ts).
+      leaveCleanupToTheRun();
+      await ensureImages(SERVICES);
     }
     // An empty environment: free ports only, whatever the run fixed for its own services.
     const ports = await choosePorts([...SERVICES.flatMap((service) => service.native.ports), 'E2E_GATEWAY_PORT', 'E2E_SHOP_PORT'], {});

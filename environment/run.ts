@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { messageOf } from './errors';
+import { removeRunContainers, RUN_LABEL } from './run-containers';
 
 /** A process group the run owns, and the signal that stops it cleanly. */
 export interface OwnedProcessGroup {
@@ -21,6 +22,8 @@ interface StopAction {
 interface WatchdogState {
   groups: OwnedProcessGroup[];
   tempDirs: string[];
+  /** The label of the run's containers, once it has any: the watchdog removes every container carrying it. */
+  containers?: { label: string; value: string };
 }
 
 const WATCHDOG_SCRIPT = path.join(__dirname, 'watchdog.mjs');
@@ -31,7 +34,10 @@ const WATCHDOG_SCRIPT = path.join(__dirname, 'watchdog.mjs');
  * a detached watchdog reads, so they are cleaned up even when this process is killed outright.
  */
 export class EnvironmentRun {
+  /** Unique per run; its containers carry it as a label. */
+  readonly id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   readonly logDir: string;
+  private hasContainers = false;
   private readonly stopActions: StopAction[] = [];
   private readonly groups = new Map<number, OwnedProcessGroup>();
   private readonly tempDirs = new Set<string>();
@@ -94,6 +100,18 @@ export class EnvironmentRun {
     if (this.tempDirs.delete(dir)) this.saveWatchdogState();
   }
 
+  /**
+   * The labels every container of this run is created with. From the first call on, the run removes
+   * whatever carries them when it stops, and so does its watchdog if this process dies first.
+   */
+  containerLabels(): Record<string, string> {
+    if (!this.hasContainers) {
+      this.hasContainers = true;
+      this.saveWatchdogState();
+    }
+    return { [RUN_LABEL]: this.id };
+  }
+
   /** Stops everything, once; later calls return the same promise. */
   stop(): Promise<void> {
     this.stopping ??= this.unwind();
@@ -104,6 +122,7 @@ export class EnvironmentRun {
     // Actions registered while an earlier one runs are picked up by the loop.
     for (let action = this.stopActions.pop(); action; action = this.stopActions.pop()) await runStopAction(action);
     this.unwound = true;
+    if (this.hasContainers) await this.removeLeftoverContainers();
     this.killLeftovers();
     this.dismissWatchdog();
   }
@@ -122,10 +141,23 @@ export class EnvironmentRun {
     this.tempDirs.clear();
   }
 
+  private async removeLeftoverContainers(): Promise<void> {
+    try {
+      const removed = await removeRunContainers(this.id);
+      if (removed > 0) console.error(`[env] removed ${removed} container(s) of this run that a stop missed`);
+    } catch (error) {
+      console.error(`[env] could not remove this run's containers (label ${RUN_LABEL}=${this.id}): ${messageOf(error)}`);
+    }
+  }
+
   private saveWatchdogState(): void {
     if (!this.useWatchdog || this.unwound) return;
     const stateFile = this.watchdog?.stateFile ?? path.join(os.tmpdir(), `e2e-watchdog-${process.pid}-${randomBytes(4).toString('hex')}.json`);
-    const state: WatchdogState = { groups: [...this.groups.values()], tempDirs: [...this.tempDirs] };
+    const state: WatchdogState = {
+      groups: [...this.groups.values()],
+      tempDirs: [...this.tempDirs],
+      ...(this.hasContainers ? { containers: { label: RUN_LABEL, value: this.id } } : {}),
+    };
     // Write then rename, so the watchdog never reads half a file.
     writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
     renameSync(`${stateFile}.tmp`, stateFile);

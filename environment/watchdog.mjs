@@ -1,9 +1,12 @@
 // The run's last line of defence. global-setup (or the CLI) starts this script detached, with the
-// runner's pid and a state file listing the process groups and temp dirs the run owns. When the
-// runner dies without cleaning up (SIGKILL, a crash, a closed terminal) this stops those groups and
-// removes those dirs. On a normal teardown the runner deletes the state file and signals us to exit.
-// Plain JavaScript with no dependencies so it starts fast and cannot fail on a loader.
+// runner's pid and a state file listing the process groups, temp dirs and container label the run
+// owns. When the runner dies without cleaning up (SIGKILL, a crash, a closed terminal) this stops
+// those groups, removes those dirs and removes every container carrying that label. On a normal
+// teardown the runner deletes the state file and signals us to exit.
+// Plain JavaScript so it starts fast and cannot fail on a loader; testcontainers (to reach the same
+// Docker engine the run used) is loaded only when there are containers to remove.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -85,8 +88,29 @@ async function waitForGroupsToExit(groups, timeoutMs) {
   return groups.filter((group) => groupAlive(group.pgid));
 }
 
-async function cleanUp({ groups = [], tempDirs = [] }) {
-  log(`runner ${runnerPid} is gone; stopping ${groups.map((group) => group.name).join(', ') || 'nothing'}`);
+/** Every status but `removing`; the same as run-containers.ts. */
+const LEFTOVER_STATUSES = ['created', 'restarting', 'running', 'paused', 'exited', 'dead'];
+
+/** Removes, with their anonymous volumes, the containers labelled `label=value`, found one at a time. */
+async function removeContainers({ label, value }) {
+  try {
+    const { getContainerRuntimeClient } = createRequire(import.meta.url)('testcontainers');
+    const client = await getContainerRuntimeClient();
+    let removed = 0;
+    for (; removed < 100; removed++) {
+      const container = await client.container.fetchByLabel(label, value, { status: LEFTOVER_STATUSES });
+      if (!container) break;
+      await container.remove({ force: true, v: true });
+    }
+    log(`removed ${removed} container(s) labelled ${label}=${value}`);
+  } catch (error) {
+    log(`could not remove the containers labelled ${label}=${value}: ${error.message}`);
+  }
+}
+
+async function cleanUp({ groups = [], tempDirs = [], containers }) {
+  log(`runner ${runnerPid} is gone; stopping ${groups.map((group) => group.name).join(', ') || 'no process'}${containers ? ' and the run\'s containers' : ''}`);
+  const containersRemoved = containers ? removeContainers(containers) : Promise.resolve();
   for (const group of groups) signalGroup(group.pgid, group.signal || 'SIGTERM');
   const stubborn = await waitForGroupsToExit(groups, GRACE_MS);
   for (const group of stubborn) {
@@ -94,6 +118,7 @@ async function cleanUp({ groups = [], tempDirs = [] }) {
     signalGroup(group.pgid, 'SIGKILL');
   }
   await waitForGroupsToExit(stubborn, KILL_WAIT_MS);
+  await containersRemoved;
   for (const dir of tempDirs) {
     try {
       rmSync(dir, { recursive: true, force: true });

@@ -12,12 +12,32 @@ import { runTool } from '../tools';
 import { fillCacheEntry } from './cache';
 import { requireJava, requireMaven } from './requirements';
 
-/** Kafka 3.9 on Scala 2.13: the same Kafka as confluentinc/cp-kafka:7.9.1 in the containers provider. */
+/** Kafka 3.9 on Scala 2.13: the same Kafka as apache/kafka:3.9.1 in the containers provider. */
 export const KAFKA_VERSION = '3.9.1';
 const SLF4J_VERSION = '1.7.36';
 /** Pinned so the first download does not depend on whatever Maven picks as default. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const JVM_OPTIONS = ['-Xms256m', '-Xmx512m', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+/** A test broker's heap, and its JVM on C1 and the serial GC: a fast start matters more than peak throughput. */
+export const KAFKA_HEAP_OPTIONS = ['-Xms256m', '-Xmx512m'];
+export const KAFKA_JVM_OPTIONS = ['-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+const JVM_OPTIONS = [...KAFKA_HEAP_OPTIONS, ...KAFKA_JVM_OPTIONS];
+
+/** One test broker's settings besides its listeners and log dir; the container form (services/kafka.ts) sets the same. */
+export const SINGLE_NODE_SETTINGS: Readonly<Record<string, string | number>> = {
+  // A single broker: every internal topic has one replica.
+  'offsets.topic.replication.factor': 1,
+  'transaction.state.log.replication.factor': 1,
+  'transaction.state.log.min.isr': 1,
+  'default.replication.factor': 1,
+  'min.insync.replicas': 1,
+  // One partition for the internal topics too: creating fifty makes the first consumer group wait.
+  'offsets.topic.num.partitions': 1,
+  'transaction.state.log.num.partitions': 1,
+  // Tests join consumer groups constantly; the default 3 s delay would slow each one.
+  'group.initial.rebalance.delay.ms': 0,
+  'auto.create.topics.enable': 'true',
+  'num.partitions': 1,
+};
 
 /** <cache>/kafka/<version>: pom.xml, log4j.properties, libs/*.jar and the .complete marker. */
 export function kafkaHome(cache: string): string {
@@ -105,7 +125,7 @@ function kafkaDownloadError(output: string, logFile: string): EnvironmentError {
 }
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (Kafka avoids a leading '-'). */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -123,19 +143,7 @@ function serverProperties(options: { port: number; controllerPort: number; dataD
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': options.dataDir,
-    // A single broker: every internal topic has one replica.
-    'offsets.topic.replication.factor': 1,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    // One partition for the internal topics too: creating fifty makes the first consumer group wait.
-    'offsets.topic.num.partitions': 1,
-    'transaction.state.log.num.partitions': 1,
-    // Tests join consumer groups constantly; the default 3 s delay would slow each one.
-    'group.initial.rebalance.delay.ms': 0,
-    'auto.create.topics.enable': 'true',
-    'num.partitions': 1,
+    ...SINGLE_NODE_SETTINGS,
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

@@ -56,6 +56,12 @@ function ensureSymlink(linkPath: string, linkValue: string): void {
   }
 }
 
+/** The folder with the Postgres binaries (bin/, lib/, share/), its library links restored: what `env:images` copies. */
+export function postgresNativeDir(): string {
+  hydratePostgresSymlinks();
+  return path.join(postgresBinariesPackage(), 'native');
+}
+
 function tsxLoaderUrl(): string {
   return pathToFileURL(require.resolve('tsx')).href;
 }

@@ -31,15 +31,20 @@ export interface ServiceDefinition<Variable extends string = string, Port extend
 
 /** E2E_ENV=containers: one container, started with testcontainers. */
 export interface ContainerForm<Variable extends string> {
+  /** The official image the container is written for (README, "Choosing the environment"). */
   image: string;
+  /** The variable that names another image instead (E2E_POSTGRES_IMAGE, ...): a mirror, or a local stand-in. */
+  imageVariable: string;
   /**
-   * Starts the container from `image` (the provider passes the `image` above) and returns once its wait
-   * strategy says it is ready; the provider registers its removal.
+   * Starts the container from `image` (the provider passes `image` above or its override) with
+   * `options.labels`, and returns once its wait strategy says it is ready; the provider registers its removal.
    */
-  start(image: string, options?: ContainerStartOptions): Promise<StartedServiceContainer<Variable>>;
+  start(image: string, options: ContainerStartOptions): Promise<StartedServiceContainer<Variable>>;
 }
 
 export interface ContainerStartOptions {
+  /** The run's labels (run.ts, `containerLabels`): how its stop and its watchdog find what it started. */
+  labels: Record<string, string>;
   /**
    * Bind each port the service's variables name to a free host port picked now, instead of one Docker
    * picks: Docker gives an unbound port a new host port when the container restarts, which would

@@ -1,16 +1,19 @@
-import { KafkaContainer } from '@testcontainers/kafka';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureKafka, isKafkaDownloaded, prepareNativeKafka } from '../native/kafka';
+import { GenericContainer, getContainerRuntimeClient, Wait } from 'testcontainers';
+import { ensureKafka, isKafkaDownloaded, KAFKA_HEAP_OPTIONS, KAFKA_JVM_OPTIONS, newClusterId, prepareNativeKafka, SINGLE_NODE_SETTINGS } from '../native/kafka';
 import { requireJava, requireMaven } from '../native/requirements';
 import { freePort } from '../ports';
 import { waitUntilReady } from '../processes';
 import { tcpAnswers } from '../readiness';
 import { relaunchable, type ServiceDefinition } from './definition';
 
-/** KafkaContainer's listener for clients outside Docker (9092 is its inter-broker listener). */
-const CONTAINER_CLIENT_PORT = 9093;
+/** In the container: clients from the host on 9092, the broker itself on 9094, the KRaft controller on 9093. */
+const CONTAINER_CLIENT_PORT = 9092;
+const CONTAINER_BROKER_PORT = 9094;
+const CONTAINER_CONTROLLER_PORT = 9093;
 const DEFAULT_PORT = 9092;
 const NATIVE_START_TIMEOUT_MS = 90_000;
+const CONTAINER_START_TIMEOUT_MS = 120_000;
 
 type Variable = 'KAFKA_BROKERS';
 
@@ -40,10 +43,41 @@ function hostAndPort(address: string): { host: string; port: number } {
   return { host: match?.[1] ?? address, port: Number(match?.[2] ?? DEFAULT_PORT) };
 }
 
+/** `offsets.topic.replication.factor` -> `KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR`, the official image's naming ('-' is '__'). */
+function kafkaVariable(property: string): string {
+  return `KAFKA_${property.replace(/_/g, '___').replace(/-/g, '__').replace(/\./g, '_').toUpperCase()}`;
+}
+
 /**
- * One broker in KRaft mode: Apache Kafka 3.9.1 either way (cp-kafka 7.9.1 ships it). A restart keeps
- * its topics, messages and committed offsets: natively the same log dir, node id and cluster id; in a
- * container its own filesystem (its start script and cluster id are written into it once).
+ * The apache/kafka image's settings for one KRaft node whose clients on the host reach it at `advertised`.
+ * The advertised listener is known before the container starts, so its host port is fixed up front.
+ */
+function containerEnvironment(advertised: string): Record<string, string> {
+  const settings: Record<string, string | number> = {
+    'node.id': 1,
+    'process.roles': 'broker,controller',
+    listeners: `PLAINTEXT://:${CONTAINER_CLIENT_PORT},BROKER://:${CONTAINER_BROKER_PORT},CONTROLLER://:${CONTAINER_CONTROLLER_PORT}`,
+    // The broker reaches itself inside the container, never through the host's port.
+    'advertised.listeners': `PLAINTEXT://${advertised},BROKER://localhost:${CONTAINER_BROKER_PORT}`,
+    'inter.broker.listener.name': 'BROKER',
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.quorum.voters': `1@localhost:${CONTAINER_CONTROLLER_PORT}`,
+    'log.dirs': '/tmp/kraft-combined-logs',
+    ...SINGLE_NODE_SETTINGS,
+  };
+  return {
+    ...Object.fromEntries(Object.entries(settings).map(([property, value]) => [kafkaVariable(property), String(value)])),
+    CLUSTER_ID: newClusterId(),
+    KAFKA_HEAP_OPTS: KAFKA_HEAP_OPTIONS.join(' '),
+    KAFKA_JVM_PERFORMANCE_OPTS: KAFKA_JVM_OPTIONS.join(' '),
+  };
+}
+
+/**
+ * One broker in KRaft mode: Apache Kafka 3.9.1 either way. A restart keeps its topics, messages and
+ * committed offsets: natively the same log dir, node id and cluster id; in a container its own
+ * filesystem (the log dir was formatted once with the cluster id of its environment).
  */
 export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
   name: 'kafka',
@@ -51,13 +85,20 @@ export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
   isReady,
 
   container: {
-    image: 'confluentinc/cp-kafka:7.9.1',
-    async start(image, options = {}) {
-      const definition = new KafkaContainer(image).withKraft();
-      // The advertised listener is written from the mapped port when the container starts: pinning it keeps it true after a restart.
-      if (options.fixedHostPorts) definition.withExposedPorts({ container: CONTAINER_CLIENT_PORT, host: await freePort() });
-      const container = await definition.start();
-      return { container, variables: { KAFKA_BROKERS: `${container.getHost()}:${container.getMappedPort(CONTAINER_CLIENT_PORT)}` } };
+    image: 'apache/kafka:3.9.1',
+    imageVariable: 'E2E_KAFKA_IMAGE',
+    async start(image, options) {
+      // Always a fixed host port: the broker advertises it to its clients before Docker would pick one.
+      const host = (await getContainerRuntimeClient()).info.containerRuntime.host;
+      const port = await freePort();
+      const container = await new GenericContainer(image)
+        .withEnvironment(containerEnvironment(`${host}:${port}`))
+        .withExposedPorts({ container: CONTAINER_CLIENT_PORT, host: port })
+        .withLabels(options.labels)
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+        .withStartupTimeout(CONTAINER_START_TIMEOUT_MS)
+        .start();
+      return { container, variables: { KAFKA_BROKERS: `${host}:${port}` } };
     },
   },
 

@@ -40,7 +40,8 @@ export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG
 
   container: {
     image: 'mailhog/mailhog:v1.0.1',
-    async start(image, options = {}) {
+    imageVariable: 'E2E_MAILHOG_IMAGE',
+    async start(image, options) {
       const ports = options.fixedHostPorts
         ? [
             { container: MAILHOG_SMTP_PORT, host: await freePort() },
@@ -49,6 +50,7 @@ export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG
         : [MAILHOG_SMTP_PORT, MAILHOG_HTTP_PORT];
       const container = await new GenericContainer(image)
         .withExposedPorts(...ports)
+        .withLabels(options.labels)
         .withWaitStrategy(Wait.forHttp('/api/v2/messages', MAILHOG_HTTP_PORT).forStatusCode(200))
         .start();
       const host = container.getHost();

@@ -13,6 +13,14 @@ const PASSWORD = 'shop';
 const DATABASE = 'shop';
 const DEFAULT_PORT = 5432;
 const NATIVE_START_TIMEOUT_MS = 60_000;
+const CONTAINER_START_TIMEOUT_MS = 120_000;
+/** Durability is worthless for a throw-away database (native/postgres-server.ts sets the same). */
+const CONTAINER_FLAGS = [
+  ['fsync', 'off'],
+  ['synchronous_commit', 'off'],
+  ['full_page_writes', 'off'],
+  ['max_connections', '200'],
+];
 
 type Variable = 'DATABASE_URL';
 
@@ -40,8 +48,16 @@ export const postgres: ServiceDefinition<Variable, 'E2E_POSTGRES_PORT'> = {
 
   container: {
     image: 'postgres:17-alpine',
-    async start(image, options = {}) {
-      const definition = new PostgreSqlContainer(image).withDatabase(DATABASE).withUsername(USER).withPassword(PASSWORD);
+    imageVariable: 'E2E_POSTGRES_IMAGE',
+    async start(image, options) {
+      const definition = new PostgreSqlContainer(image)
+        .withDatabase(DATABASE)
+        .withUsername(USER)
+        .withPassword(PASSWORD)
+        .withLabels(options.labels)
+        // The native server's test settings, as arguments: the official image and the stand-in both take them.
+        .withCommand(['postgres', ...CONTAINER_FLAGS.flatMap(([name, value]) => ['-c', `${name}=${value}`])])
+        .withStartupTimeout(CONTAINER_START_TIMEOUT_MS);
       if (options.fixedHostPorts) definition.withExposedPorts({ container: DEFAULT_PORT, host: await freePort() });
       const container = await definition.start();
       return { container, variables: { DATABASE_URL: container.getConnectionUri() } };
