@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
   contractChecker,
   deadLetterTopic,
@@ -90,6 +90,48 @@ async function withinTimeout(promise: Promise<void>, timeoutMs: number, failure:
   }
 }
 
+/** How long a consumer kafkajs gave up on waits before it is started again. */
+const RESTART_AFTER_CRASH_MS = 1_000;
+
+/**
+ * kafkajs restarts a crashed consumer only when the error is retriable. After a broker restart it can crash on one
+ * that is not ("Failed to find group coordinator" while the new broker loads its groups) and then stays stopped:
+ * no more mails or order history until the shop restarts. Such a consumer is connected and run again every second
+ * until it runs; the same instance keeps its subscription. Its disconnect() (the shop stopping) ends the restarts.
+ */
+function restartAfterCrash(consumer: Consumer, runConfig: ConsumerRunConfig, groupId: string, log: FastifyBaseLogger): void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      void (async () => {
+        if (stopped) return;
+        try {
+          await consumer.connect();
+          await consumer.run(runConfig);
+          log.warn({ consumer: groupId }, 'consumer started again after a crash kafkajs does not restart');
+        } catch (error) {
+          log.error({ consumer: groupId, err: error instanceof Error ? error.message : String(error) }, 'consumer could not start again; retrying');
+          if (!stopped) schedule();
+        }
+      })();
+    }, RESTART_AFTER_CRASH_MS);
+    timer.unref();
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error({ consumer: groupId, err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+    // kafkajs has disconnected it by now (it does before it emits CRASH).
+    if (!payload.restart && !stopped && timer === undefined) schedule();
+  });
+  const disconnect = consumer.disconnect.bind(consumer);
+  consumer.disconnect = async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await disconnect();
+  };
+}
+
 /**
  * Starts a consumer group (from the earliest offset) on the topics of its handlers and resolves once it has
  * joined the group. Every message is checked against its contract before its handler sees it.
@@ -112,30 +154,29 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     // stranger (kafka.ts). kafkajs still crashes the consumer on a few errors; it is then restarted.
     retry: { ...PATIENT_RETRY, restartOnFailure: async () => true },
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    options.log.error({ consumer: groupId, err: payload.error.message, restart: payload.restart }, 'consumer crashed');
-  });
+  const runConfig: ConsumerRunConfig = {
+    eachMessage: async ({ topic, partition, message }) => {
+      const type = typeOfTopic.get(topic)!;
+      const result = check(type, message.value);
+      if (!result.valid) return deadLetter(options, groupId, { topic, partition, message, error: result.problems });
+      const handle = options.handlers[type] as (event: EventEnvelope<unknown>) => Promise<void>;
+      try {
+        await handle(result.event);
+      } catch (error) {
+        options.log.error({ err: error, consumer: groupId, eventId: result.event.eventId }, 'event handling failed; it will be retried');
+        // kafkajs never retries a TypeError and the like, and a consumer that crashed on one stays stopped:
+        // any failure is rethrown as a plain (retriable) error, so the message is retried and the consumer lives.
+        throw new Error(`handling ${result.event.eventId} failed`, { cause: error });
+      }
+    },
+  };
+  restartAfterCrash(consumer, runConfig, groupId, options.log);
   const joined = firstGroupJoin(consumer);
   // Bounded as a whole: with its patient retries, connect would otherwise wait for a broker that died meanwhile.
   const starting = (async () => {
     await consumer.connect();
     await consumer.subscribe({ topics: [...typeOfTopic.keys()], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const type = typeOfTopic.get(topic)!;
-        const result = check(type, message.value);
-        if (!result.valid) return deadLetter(options, groupId, { topic, partition, message, error: result.problems });
-        const handle = options.handlers[type] as (event: EventEnvelope<unknown>) => Promise<void>;
-        try {
-          await handle(result.event);
-        } catch (error) {
-          options.log.error({ err: error, consumer: groupId, eventId: result.event.eventId }, 'event handling failed; it will be retried');
-          // kafkajs never retries a TypeError and the like, and a consumer that crashed on one stays stopped:
-          // any failure is rethrown as a plain (retriable) error, so the message is retried and the consumer lives.
-          throw new Error(`handling ${result.event.eventId} failed`, { cause: error });
-        }
-      },
-    });
+    await consumer.run(runConfig);
     await joined;
   })();
   try {
