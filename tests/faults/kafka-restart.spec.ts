@@ -1,7 +1,13 @@
-import { test, expect, orderMailSubject } from '../../fixtures';
+import { test, expect, orderMailSubject, type MatchedEvent } from '../../fixtures';
 
 /** From the broker answering again until the shop's consumers have done the outage's work. */
 const SETTLE_MS = 60_000;
+
+/** The first copy of each event id, in the order they were published. */
+function distinctEvents<E extends MatchedEvent>(events: E[]): E[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.envelope.eventId) && Boolean(seen.add(event.envelope.eventId)));
+}
 
 /** The two ways the broker goes away: a clean stop (a rolling restart) and a crash. */
 const outages = [
@@ -11,7 +17,7 @@ const outages = [
 
 for (const outage of outages) {
   test.describe(`the Kafka broker ${outage.how} mid-journey`, { tag: ['@fault', '@events', '@orders', '@mail'] }, () => {
-    test(`the shop takes orders and registrations while it is away, then publishes each of their events exactly once, and its consumers send each mail exactly once`, async ({
+    test(`the shop takes orders and registrations while it is away, then publishes each of their events under one event id, and its consumers send each mail exactly once`, async ({
       isolatedEnvironment: stack,
     }) => {
       test.setTimeout(180_000);
@@ -74,17 +80,27 @@ for (const outage of outages) {
         await expect(await stack.api.health()).toHaveStatus(200);
       });
 
-      await test.step('exactly once: each event on its topic once, one mail for each, nothing dead-lettered', async () => {
-        const events = await stack.events.orderEvents(orderId);
+      await test.step('one event id per event, one mail for each, nothing dead-lettered', async () => {
+        // Delivery is at least once (docs/API.md, "Events"): a batch the restarted broker stored but answered
+        // with an error for one of its partitions is sent again whole, so a copy may follow, under the same
+        // event id. What must not happen is a second event (another id) or a second mail for one.
+        const copies = await stack.events.orderEvents(orderId);
+        const events = distinctEvents(copies);
         expect(events.map((event) => [event.topic, event.envelope.payload.sequence])).toEqual([
           ['orders.created', 1],
           ['orders.paid', 2],
         ]);
-        const welcome = await stack.events.publishedSoFar('users.registered', { userId: newcomer.user.id });
+        const welcomeCopies = await stack.events.publishedSoFar('users.registered', { userId: newcomer.user.id });
+        const welcome = distinctEvents(welcomeCopies);
         expect(welcome).toHaveLength(1);
+        const redelivered = copies.length + welcomeCopies.length - events.length - welcome.length;
+        test.info().annotations.push({ type: 'redelivered', description: `${redelivered} copies of an event already on its topic` });
+        // The shop's consumers are past the last copy of each: a redelivery had its chance to send a mail.
+        const lastPaid = copies.filter((event) => event.topic === 'orders.paid').at(-1)!;
+        await stack.events.consumedByShop('orders.paid', { partition: lastPaid.partition, offset: lastPaid.offset });
+        const lastWelcome = welcomeCopies.at(-1)!;
+        await stack.events.consumedByShop('users.registered', { partition: lastWelcome.partition, offset: lastWelcome.offset });
         const paid = events[1];
-        await stack.events.consumedByShop('orders.paid', { partition: paid.partition, offset: paid.offset });
-        await stack.events.consumedByShop('users.registered', { partition: welcome[0].partition, offset: welcome[0].offset });
         expect(await stack.mailbox.mailsMatching({ to: payer.email, subject: orderMailSubject('confirmation', orderId) })).toHaveLength(1);
         expect(await stack.mailbox.mailsMatching({ to: newcomer.email, subject: /^Welcome/ })).toHaveLength(1);
         expect(await stack.db.notificationsForEvent(paid.envelope.eventId)).toHaveLength(1);
