@@ -1,6 +1,12 @@
-import { EnvironmentError } from './errors';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EnvironmentError, messageOf } from './errors';
 import { SERVICES } from './services/registry';
+import { seconds } from './timing';
 import type { Services } from './types';
+
+/** How long services that answer may take to become ready: a `docker compose up -d` of a moment ago is still starting. */
+const READY_TIMEOUT_MS = 90_000;
+const READY_INTERVAL_MS = 500;
 
 /** The addresses that make `auto` pick external: DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL (the others have defaults). */
 export const EXTERNAL_ADDRESS_VARIABLES: readonly string[] = SERVICES.flatMap((service) => service.external.required);
@@ -33,4 +39,36 @@ export async function checkExternalServices(services: Services, options: { start
       `External services do not answer: ${silent.join('; ')}. Start them (\`docker compose up -d\`) or fix the addresses in .env.`,
     );
   }
+  await waitUntilExternalServicesReady(services);
+}
+
+/**
+ * Waits until every service answers as the shop uses it (its `isReady`: a query, a topic listing, the
+ * mail API), so that `docker compose up -d && npx playwright test` works without a wait of its own.
+ */
+async function waitUntilExternalServicesReady(services: Services): Promise<void> {
+  const began = performance.now();
+  const lastError = new Map<string, string>();
+  const ready = async (service: (typeof SERVICES)[number]) => {
+    try {
+      return await service.isReady(services.variables);
+    } catch (error) {
+      lastError.set(service.name, messageOf(error));
+      return false;
+    }
+  };
+  let waiting = [...SERVICES];
+  for (;;) {
+    const answers = await Promise.all(waiting.map(ready));
+    waiting = waiting.filter((_, index) => !answers[index]);
+    if (waiting.length === 0) break;
+    if (performance.now() - began > READY_TIMEOUT_MS) {
+      const notReady = waiting.map((service) => `${service.name}${lastError.has(service.name) ? ` (${lastError.get(service.name)})` : ''}`);
+      throw new EnvironmentError(
+        `External services answer but are not ready after ${seconds(READY_TIMEOUT_MS)}: ${notReady.join('; ')}. See their logs (\`docker compose logs\`).`,
+      );
+    }
+    await delay(READY_INTERVAL_MS);
+  }
+  console.log(`[env] external services ready${performance.now() - began > READY_INTERVAL_MS ? ` after waiting ${seconds(performance.now() - began)}` : ''}`);
 }

@@ -3,13 +3,15 @@
 #  - an engine that already answers `docker info` is used as it is (nothing installed or started);
 #  - else, as root on Debian, docker.io is installed if missing and dockerd started in the background
 #    (the package does not start it on machines without systemd), then waited for;
-#  - debootstrap (which env:images needs for its Debian base) is installed if missing, as root.
+#  - debootstrap (which env:images needs for its Debian base) and Debian's docker-compose (which .ci/run
+#    brings docker-compose.yml up with) are installed if missing, as root.
 # Prints one line saying what it did; exits non-zero with the reason when no engine can answer.
 set -euo pipefail
 log=${DOCKERD_LOG:-/var/log/dockerd.log}
 is_root() { [ "$(id -u)" -eq 0 ]; }
 need=()
 if is_root && ! command -v debootstrap >/dev/null 2>&1 && [ ! -x /usr/sbin/debootstrap ]; then need+=(debootstrap); fi
+if is_root && ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then need+=(docker-compose); fi
 if docker info >/dev/null 2>&1; then
   [ ${#need[@]} -eq 0 ] || { apt-get update -q && apt-get install -y -q --no-install-recommends "${need[@]}"; } >/dev/null
   echo "docker engine: already answering ($(docker info --format '{{.ServerVersion}}'))"

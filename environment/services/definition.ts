@@ -21,7 +21,8 @@ export interface ServiceDefinition<Variable extends string = string, Port extend
   shopVariables: readonly Variable[];
   /**
    * True once the service at these addresses answers as the shop and the suite use it. A native start
-   * waits for it; a container has its wait strategy, and external services only get `external.checks`.
+   * waits for it; a container has its wait strategy; external services get `external.checks` (do they
+   * answer at all?), then a wait for it (external.ts).
    */
   isReady(variables: Record<Variable, string>): Promise<boolean>;
   container: ContainerForm<Variable>;
