@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { config as loadDotenv } from 'dotenv';
 import { resolveChromium } from './environment/browser';
 import { DEFAULT_WAIT_MS } from './fixtures/timeouts';
+import { otherShardsFiles, parseShard } from './shards';
 
 loadDotenv({ quiet: true });
 
@@ -14,8 +15,20 @@ const chromium = resolveChromium();
  */
 const workers = process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) || process.env.E2E_WORKERS : 2;
 
+/** E2E_SHARD=i/n: shard i of n, whole files balanced by their recorded times (shards.ts); --shard cuts by count. */
+const shard = (() => {
+  try {
+    return parseShard(process.env.E2E_SHARD);
+  } catch (error) {
+    // One line, not a stack: the setting is wrong, not the code.
+    console.error(`[env] ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
+
 export default defineConfig({
   testDir: './tests',
+  testIgnore: shard ? otherShardsFiles(shard) : undefined,
   fullyParallel: true,
   forbidOnly: isCI,
   retries: 0,
@@ -24,7 +37,7 @@ export default defineConfig({
   expect: { timeout: DEFAULT_WAIT_MS },
   globalSetup: './global-setup.ts',
   reporter: isCI
-    ? [['blob'], ['list'], ['json', { outputFile: 'test-results/results.json' }]]
+    ? [['blob', shard ? { fileName: `report-${shard.current}.zip` } : {}], ['list'], ['json', { outputFile: 'test-results/results.json' }]]
     : [['html', { open: 'never' }], ['list']],
   use: {
     trace: 'retain-on-failure',
