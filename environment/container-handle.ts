@@ -7,7 +7,8 @@ import type { EnvironmentRun } from './run';
 import type { ServiceHandle } from './service-handle';
 import type { ServiceDefinition } from './services/definition';
 
-const STOP_TIMEOUT_S = 10;
+/** How long a stop waits for the image's stop signal to end the service before Docker kills it. */
+const STOP_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 90_000;
 
 /**
@@ -18,9 +19,6 @@ const READY_TIMEOUT_MS = 90_000;
  * Its host ports must have been fixed when it was created (`fixedHostPorts`): Docker gives an unbound
  * port a new host port on every start, and the service's variables (which the shop was started with)
  * would no longer reach it. The log file follows the container's output, reopened after each start.
- *
- * UNTESTED on this project's machines (no Docker engine): written to the testcontainers 11 and
- * dockerode APIs; see environment/README.md, "Isolated environments".
  */
 export class ContainerHandle implements ServiceHandle {
   private stopped = false;
@@ -55,7 +53,8 @@ export class ContainerHandle implements ServiceHandle {
     if (this.stopped) return;
     this.stopped = true;
     const { client, container } = await this.container();
-    await client.container.stop(container, { timeout: STOP_TIMEOUT_S });
+    // testcontainers takes milliseconds here (and hands Docker whole seconds): 10 would be a kill at once.
+    await client.container.stop(container, { timeout: STOP_TIMEOUT_MS });
   }
 
   async kill(): Promise<void> {

@@ -14,10 +14,12 @@ const DATABASE = 'shop';
 const DEFAULT_PORT = 5432;
 const NATIVE_START_TIMEOUT_MS = 60_000;
 const CONTAINER_START_TIMEOUT_MS = 120_000;
-/** Durability is worthless for a throw-away database (native/postgres-server.ts sets the same). */
+/**
+ * The test-only speed-ups of native/postgres-server.ts: no fsync, but synchronous_commit stays on, so a
+ * commit survives its container being killed (fault tests kill it; with it off, the order just placed was lost).
+ */
 const CONTAINER_FLAGS = [
   ['fsync', 'off'],
-  ['synchronous_commit', 'off'],
   ['full_page_writes', 'off'],
   ['max_connections', '200'],
 ];

@@ -61,13 +61,23 @@ export async function ensureTopics(kafka: Kafka, brokers: string[], topics: stri
 
   const admin = kafka.admin();
   await retryUntil(() => admin.connect(), { timeoutMs, describeFailure: unreachable });
-  try {
+  const createMissing = async () => {
     // Only the missing ones: kafkajs logs an error for every topic that already exists.
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
     }
+  };
+  try {
+    // A broker that has just started may answer a new topic's metadata with UNKNOWN_TOPIC_OR_PARTITION, which
+    // kafkajs's wait for leaders does not retry (seen on a container broker under load): try again until the
+    // start's deadline, as long as the error is one Kafka calls retriable.
+    await retryUntil(createMissing, {
+      timeoutMs,
+      retryIf: (error) => (error as { retriable?: unknown }).retriable === true,
+      describeFailure: (error) => `Kafka did not create the shop's topics (${describeError(error)})`,
+    });
   } finally {
     await admin.disconnect();
   }

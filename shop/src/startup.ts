@@ -6,6 +6,8 @@ export class StartupError extends Error {}
 export interface RetryOptions {
   timeoutMs: number;
   intervalMs?: number;
+  /** Whether an error is worth another attempt (default: every error is); one that is not ends the start at once. */
+  retryIf?: (error: unknown) => boolean;
   describeFailure: (lastError: unknown) => string;
 }
 
@@ -19,7 +21,7 @@ export async function retryUntil<T>(attempt: () => Promise<T>, options: RetryOpt
     try {
       return await attempt();
     } catch (error) {
-      if (Date.now() >= deadline) throw new StartupError(options.describeFailure(error));
+      if (Date.now() >= deadline || options.retryIf?.(error) === false) throw new StartupError(options.describeFailure(error));
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
     }
   }
