@@ -5,7 +5,7 @@ import { ref, strict } from './common';
 export const ERROR_CODES = {
   VALIDATION_ERROR: 'the body, the query or a header is invalid; `details` has one entry per invalid field',
   INVALID_JSON: 'the body is not JSON (also an empty body sent as application/json)',
-  BAD_REQUEST: 'any other malformed request HTTP itself rejects (a wrong Content-Length)',
+  BAD_REQUEST: 'any other malformed request HTTP itself rejects (a wrong Content-Length, a URL that is not valid percent-encoding)',
   UNAUTHENTICATED: 'no bearer token',
   INVALID_TOKEN: 'a malformed token, a bad signature, the wrong kind of token, or its user was deleted',
   TOKEN_EXPIRED: 'a well-formed token past its `exp`',
@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   ALREADY_REVIEWED: 'a second review of the same product by the same customer',
   TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',
   PAYLOAD_TOO_LARGE: 'a body over 1 MiB',
-  UNSUPPORTED_MEDIA_TYPE: 'a body of a type the shop does not parse (it parses JSON, forms and plain text)',
+  UNSUPPORTED_MEDIA_TYPE: 'an /api body that is not application/json (or a +json type); forms and text are for the HTML pages',
   SERVICE_UNAVAILABLE: 'the shop cannot serve the request now: its database is unreachable, or no connection came free in time; nothing was changed, and `Retry-After` says when to try again',
   INTERNAL_ERROR: "a bug; the details are in the shop's log, not in the answer",
 } as const;

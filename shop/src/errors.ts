@@ -25,6 +25,7 @@ export class AppError extends Error {
 
 export const validationError = (details: FieldIssue[]) =>
   new AppError(400, 'VALIDATION_ERROR', 'The request is invalid', details);
+export const unsupportedMediaType = () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
 export const invalidJson = () => new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
 export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'A bearer token is required');
 export const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The token is invalid');
@@ -95,7 +96,7 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return invalidJson();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+      return unsupportedMediaType();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large');
   }
@@ -114,6 +115,14 @@ const NO_CONNECTION_IN_TIME = new Set(['timeout exceeded when trying to connect'
 /** An error of the shop's own infrastructure that has a clear answer (a busy pool is a 503, not a 500). */
 function fromInfrastructureError(error: Error): AppError | undefined {
   return NO_CONNECTION_IN_TIME.has(error.message) ? databaseBusy() : undefined;
+}
+
+/**
+ * Errors Fastify raises before any route is found (a URL that is not valid percent-encoding, say): the same
+ * envelope as every other client error. Fastify's `frameworkErrors` option.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, fromFastifyError(error) ?? new AppError(400, 'BAD_REQUEST', 'The request is malformed'));
 }
 
 /** Installs the one error envelope for thrown errors and unknown routes. */

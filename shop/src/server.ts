@@ -11,7 +11,7 @@ import Fastify, {
 } from 'fastify';
 import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
-import { installErrorHandlers } from './errors';
+import { answerFrameworkError, installErrorHandlers, unsupportedMediaType } from './errors';
 import { registerOpenApi } from './openapi';
 import { requestValidatorCompiler } from './requestValidation';
 import { registerAuthRoutes } from './routes/auth';
@@ -50,6 +50,20 @@ function correlationIdOf(header: string | string[] | undefined): string {
 /** The JSON routes; everything else is a server-rendered page (shop/src/web), outside the HTTP contract. */
 const isJsonRoute = (url: string): boolean => url.startsWith('/api/') || url === '/health' || url === '/openapi.json';
 
+/** application/json, or a type with a +json suffix (application/merge-patch+json), with or without parameters. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The JSON API reads JSON bodies only. The pages' forms need the form parser, which would otherwise hand an API
+ * route a form as an object to judge like JSON (a form-encoded registration was accepted): any other body type is
+ * a 415 on an /api/ route. The webhook route takes the provider's raw bytes (routes/webhooks.ts).
+ */
+async function refuseNonJsonBodies(request: { url: string; body: unknown; headers: Record<string, unknown> }): Promise<void> {
+  if (request.body === undefined || !request.url.startsWith('/api/') || request.url.startsWith('/api/webhooks/')) return;
+  const type = request.headers['content-type'];
+  if (typeof type !== 'string' || !JSON_MEDIA_TYPE.test(type)) throw unsupportedMediaType();
+}
+
 /** A JSON route declares its contract: the document's tag and every status it answers, with their bodies. */
 function requireContract(route: { url: string; method: string | string[]; schema?: { tags?: unknown; response?: unknown } }): void {
   if (!isJsonRoute(route.url) || route.method === 'HEAD') return;
@@ -67,6 +81,11 @@ export function buildServer(context: ShopContext): FastifyInstance {
     logger: { level: context.config.logLevel },
     requestIdHeader: false,
     genReqId: (request) => correlationIdOf(request.headers[CORRELATION_HEADER]),
+    // A path parameter of any length reaches its route, which answers it like any other unknown id (a 404 with
+    // the route's code); Fastify's default of 100 answered a longer one 414 in its own shape (found by
+    // Schemathesis). Node's limit on the request line (16 KiB, with the headers) still comes first.
+    maxParamLength: 16_384,
+    frameworkErrors: answerFrameworkError,
   });
 
   // Requests are validated against the route schemas (requestValidation.ts). Responses are not: the serializer is
@@ -79,6 +98,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
 
   app.register(fastifyCookie);
   app.register(fastifyFormbody);
+  app.addHook('preValidation', refuseNonJsonBodies);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });

@@ -1,6 +1,7 @@
 import { errorResponse, PaymentEvent, ref, response, WebhookHeaders, WebhookReceipt } from '../../../contracts/http';
 import type { ShopContext } from '../context';
 import type { ApiApp } from '../server';
+import { validated } from '../requestValidation';
 import { handlePaymentEvent } from '../services/paymentWebhooks';
 import { PROVIDER_ERRORS } from './responses';
 
@@ -25,7 +26,7 @@ export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
           body: ref(PaymentEvent),
           response: {
             200: response('Recorded (and applied, unless seen before)', ref(WebhookReceipt)),
-            400: errorResponse('INVALID_JSON', 'BAD_REQUEST'),
+            400: errorResponse('INVALID_JSON', 'VALIDATION_ERROR', 'BAD_REQUEST'),
             401: errorResponse('INVALID_SIGNATURE', 'WEBHOOK_EXPIRED'),
             413: errorResponse('PAYLOAD_TOO_LARGE'),
             ...PROVIDER_ERRORS,
@@ -38,6 +39,9 @@ export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
       async (request) => {
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const event = context.payments.verifyWebhook(rawBody, request.headers['stripe-signature']);
+        // Signed is not well-formed: a body that is not an event (null, [], {}) is a 400 naming what is missing,
+        // not a 500 where the handler first reads it.
+        validated(PaymentEvent, event);
         const { duplicate } = await handlePaymentEvent(context.pool, context.payments, event, request);
         return duplicate ? { received: true as const, duplicate: true as const } : { received: true as const };
       },

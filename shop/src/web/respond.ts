@@ -29,7 +29,10 @@ export async function orRenderError(
 }
 
 export function formValues(body: unknown): Record<string, string | undefined> {
-  return typeof body === 'object' && body !== null ? (body as Record<string, string | undefined>) : {};
+  if (typeof body !== 'object' || body === null) return {};
+  // A field sent twice arrives as a list, and a JSON body may hold anything: only text is a form value, the rest
+  // counts as not sent (the page then says the field is required) instead of reaching code that expects text.
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 /** A form's number field as the API expects it: digits become a number, anything else stays text and fails validation. */
