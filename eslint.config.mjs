@@ -49,7 +49,7 @@ export default tseslint.config(
       'playwright/no-wait-for-timeout': 'error',
       'playwright/no-skipped-test': 'error',
       'playwright/no-focused-test': 'error',
-      'playwright/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect.poll', 'expectError', 'expectJson'] }],
+      'playwright/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect.poll', 'expectError', 'expectJson', 'expectAnswer'] }],
       'no-restricted-syntax': [
         'error',
         {

@@ -47,7 +47,7 @@ export default defineConfig({
   projects: [
     {
       name: 'api',
-      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts', 'faults/**/*.spec.ts'],
+      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts', 'faults/**/*.spec.ts', 'security/**/*.spec.ts'],
     },
     {
       name: 'browser',
