@@ -21,12 +21,19 @@ fi
 out=${TMPDIR:-/tmp}/e2e-fuzz-api
 rm -rf "$out" && mkdir -p "$out"
 
-# The environment and the shop, until this script ends.
-npx tsx environment/cli.ts up > "$out/env.log" 2>&1 &
+# The environment and the shop, until this script ends. tsx itself, not through npx: a background job of a
+# script ignores SIGINT, and npm exec passes no signal on, so the environment would outlive the script. tsx
+# relays SIGTERM to `cli.ts up`, which stops everything it started; its own process group is the fallback.
+setsid node_modules/.bin/tsx environment/cli.ts up > "$out/env.log" 2>&1 &
 env_pid=$!
 stop_env() {
-  kill -INT "$env_pid" 2>/dev/null || true
-  wait "$env_pid" 2>/dev/null || true
+  kill -TERM "$env_pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$env_pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  echo "fuzz: the environment did not stop within 30 s; killing its process group" >&2
+  kill -KILL -- "-$env_pid" 2>/dev/null || true
 }
 trap stop_env EXIT
 for _ in $(seq 1 240); do
