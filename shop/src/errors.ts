@@ -31,6 +31,7 @@ export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'A bea
 export const invalidToken = () => new AppError(401, 'INVALID_TOKEN', 'The token is invalid');
 export const tokenExpired = () => new AppError(401, 'TOKEN_EXPIRED', 'The token has expired');
 export const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'Invalid email or password');
+export const crossSiteRequest = () => new AppError(403, 'FORBIDDEN', 'A form of another site cannot act on this shop');
 export const forbidden = () => new AppError(403, 'FORBIDDEN', 'You are not allowed to do this');
 export const userNotFound = () => new AppError(404, 'USER_NOT_FOUND', 'User not found');
 export const productNotFound = () => new AppError(404, 'PRODUCT_NOT_FOUND', 'Product not found');

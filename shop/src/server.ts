@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
@@ -11,7 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
-import { answerFrameworkError, installErrorHandlers, unsupportedMediaType } from './errors';
+import { answerFrameworkError, crossSiteRequest, installErrorHandlers, unsupportedMediaType } from './errors';
 import { registerOpenApi } from './openapi';
 import { requestValidatorCompiler } from './requestValidation';
 import { registerAuthRoutes } from './routes/auth';
@@ -25,6 +26,7 @@ import { registerReviewRoutes } from './routes/reviews';
 import { registerUserRoutes } from './routes/users';
 import { registerWebhookRoutes } from './routes/webhooks';
 import { isUuid } from './validation';
+import { STYLE_HASH_SOURCE } from './web/layout';
 import { registerWebRoutes, renderNotFoundPage } from './web/routes';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -64,6 +66,33 @@ async function refuseNonJsonBodies(request: { url: string; body: unknown; header
   if (typeof type !== 'string' || !JSON_MEDIA_TYPE.test(type)) throw unsupportedMediaType();
 }
 
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF: the pages' forms act with the session cookie, so a form another site posts to the shop must not act.
+ * Browsers send Origin on every cross-site POST (Referer where an old one does not): a form submission whose
+ * Origin, or else Referer, names another origin than the shop's (PUBLIC_URL, or the Host it was reached at) is a
+ * 403 and does nothing. A request with neither comes from no browser page, so it cannot carry a victim's cookie
+ * on another site's behalf. SameSite=Lax on the cookie stays as a second line. The /api routes take bearer
+ * tokens, which a browser never adds by itself.
+ */
+function refuseCrossSiteForms(publicUrl: string | undefined) {
+  const publicOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
+  return async (request: { method: string; url: string; protocol: string; headers: Record<string, string | string[] | undefined> }) => {
+    if (!UNSAFE_METHODS.has(request.method) || request.url.startsWith('/api/')) return;
+    const claimed = request.headers.origin ?? request.headers.referer;
+    if (typeof claimed !== 'string') return;
+    let origin: string;
+    try {
+      origin = new URL(claimed).origin;
+    } catch {
+      throw crossSiteRequest();
+    }
+    const own = new Set([publicOrigin, `${request.protocol}://${String(request.headers.host)}`]);
+    if (!own.has(origin)) throw crossSiteRequest();
+  };
+}
+
 /** A JSON route declares its contract: the document's tag and every status it answers, with their bodies. */
 function requireContract(route: { url: string; method: string | string[]; schema?: { tags?: unknown; response?: unknown } }): void {
   if (!isJsonRoute(route.url) || route.method === 'HEAD') return;
@@ -96,9 +125,35 @@ export function buildServer(context: ShopContext): FastifyInstance {
   app.addHook('onRoute', requireContract);
   app.addHook('onRoute', declareServiceUnavailable);
 
+  // Security headers on every answer. The pages run no script and have one style sheet (allowed by its hash),
+  // so the policy forbids everything else: an injected script, style, frame or form target does nothing.
+  app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [STYLE_HASH_SOURCE],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    // HSTS only where the shop is reached over HTTPS (PUBLIC_URL); on plain HTTP it would mean nothing.
+    strictTransportSecurity: context.config.publicUrl?.startsWith('https:') ? { maxAge: 15_552_000 } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+  });
   app.register(fastifyCookie);
   app.register(fastifyFormbody);
+  // An answer to a request that carries credentials (a bearer token or the session cookie) is private: never
+  // stored, unless its route chose its own caching (a user's ETag revalidation, the catalog listing's).
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.hasHeader('cache-control')) return;
+    if (request.headers.authorization !== undefined || request.headers.cookie?.includes('session=')) reply.header('cache-control', 'no-store');
+  });
   app.addHook('preValidation', refuseNonJsonBodies);
+  app.addHook('onRequest', refuseCrossSiteForms(context.config.publicUrl));
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { User } from '../services/users';
 import { html, SafeHtml } from './html';
 
@@ -26,6 +27,12 @@ const STYLES = new SafeHtml(`
   ul.reviews li { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .5rem 1rem; margin-bottom: .75rem; }
   nav[aria-label="Pagination"] { display: flex; gap: 1rem; align-items: center; }
 `);
+
+/**
+ * The one style sheet, inline, allowed by its hash in the Content-Security-Policy (server.ts): no page needs
+ * 'unsafe-inline', and an injected <style> or style attribute would not apply.
+ */
+export const STYLE_HASH_SOURCE = `'sha256-${createHash('sha256').update(STYLES.value).digest('base64')}'`;
 
 export interface PageOptions {
   title: string;

@@ -104,7 +104,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
       reply,
       async () => {
         const user = await registerUser(pool, registrationOf(validated(NewUser, form)), request.id);
-        startSession(reply, auth.tokens.issue(user, 'access'), config.accessTokenTtlSeconds);
+        startSession(reply, auth.tokens.issue(user, 'access'), config.accessTokenTtlSeconds, config.publicUrl);
         return reply.redirect('/account', 303);
       },
       (error) => registerPage({ name: form.name, email: form.email, errors: alertMessages(error, FIELD_LABELS) }),
@@ -121,7 +121,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
       reply,
       async () => {
         const { tokens } = await sessions.login(credentialsOf(validated(Credentials, form)));
-        startSession(reply, tokens.accessToken, config.accessTokenTtlSeconds);
+        startSession(reply, tokens.accessToken, config.accessTokenTtlSeconds, config.publicUrl);
         return reply.redirect('/account', 303);
       },
       (error) => loginPage({ email: form.email, errors: alertMessages(error, FIELD_LABELS) }),

@@ -6,8 +6,10 @@ import type { User } from '../services/users';
 /** The browser session: an HttpOnly cookie holding an access token, so it ends when the token expires. */
 const SESSION_COOKIE = 'session';
 
-export function startSession(reply: FastifyReply, accessToken: string, maxAgeSeconds: number): void {
-  reply.setCookie(SESSION_COOKIE, accessToken, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds });
+/** `publicUrl`: where customers reach the shop; over HTTPS the cookie is Secure, so it never travels in clear. */
+export function startSession(reply: FastifyReply, accessToken: string, maxAgeSeconds: number, publicUrl: string): void {
+  const secure = publicUrl.startsWith('https:');
+  reply.setCookie(SESSION_COOKIE, accessToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxAgeSeconds });
 }
 
 export function endSession(reply: FastifyReply): void {
