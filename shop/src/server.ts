@@ -28,6 +28,7 @@ import { registerWebhookRoutes } from './routes/webhooks';
 import { isUuid } from './validation';
 import { STYLE_HASH_SOURCE } from './web/layout';
 import { registerWebRoutes, renderNotFoundPage } from './web/routes';
+import { hasSessionCookie } from './web/session';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -150,7 +151,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
   // stored, unless its route chose its own caching (a user's ETag revalidation, the catalog listing's).
   app.addHook('onSend', async (request, reply) => {
     if (reply.hasHeader('cache-control')) return;
-    if (request.headers.authorization !== undefined || request.headers.cookie?.includes('session=')) reply.header('cache-control', 'no-store');
+    if (request.headers.authorization !== undefined || hasSessionCookie(request)) reply.header('cache-control', 'no-store');
   });
   app.addHook('preValidation', refuseNonJsonBodies);
   app.addHook('onRequest', refuseCrossSiteForms(context.config.publicUrl));

@@ -12,6 +12,13 @@ export function startSession(reply: FastifyReply, accessToken: string, maxAgeSec
   reply.setCookie(SESSION_COOKIE, accessToken, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxAgeSeconds });
 }
 
+/** Whether the request carries a session cookie, valid or not: its answer is then private. */
+export function hasSessionCookie(request: FastifyRequest): boolean {
+  // Absent when Fastify answered before its hooks ran (a URL it could not route): no cookies were read then.
+  const cookies = request.cookies as FastifyRequest['cookies'] | undefined;
+  return cookies?.[SESSION_COOKIE] !== undefined;
+}
+
 export function endSession(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
