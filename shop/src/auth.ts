@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from './db';
 import { forbidden, invalidToken, tokenExpired, unauthenticated } from './errors';
-import { findActiveUser, type Role, type User } from './services/users';
+import { findTokenHolder, revokeTokensOf, type Role, type User } from './services/users';
 
 export type TokenKind = 'access' | 'refresh';
 
@@ -18,9 +18,19 @@ interface TokenClaims {
   sub: string;
   role: Role;
   type: TokenKind;
+  ver: number;
 }
 
-/** HS256 JWTs with claims sub, role, type, iat, exp (and a jti so two tokens issued in one second differ). */
+/** Who a token was issued to: the user and the token version they had then. */
+export interface TokenHolder {
+  id: string;
+  tokenVersion: number;
+}
+
+/**
+ * HS256 JWTs with claims sub, role, type, ver (the user's token version), iat, exp, and a jti so two tokens issued in
+ * one second differ.
+ */
 export class Tokens {
   constructor(
     private readonly secret: string,
@@ -28,18 +38,18 @@ export class Tokens {
     private readonly refreshTtlSeconds: number,
   ) {}
 
-  issuePair(user: Pick<User, 'id' | 'role'>): TokenPair {
+  issuePair(user: Pick<User, 'id' | 'role'>, tokenVersion: number): TokenPair {
     return {
-      accessToken: this.issue(user, 'access'),
-      refreshToken: this.issue(user, 'refresh'),
+      accessToken: this.issue(user, tokenVersion, 'access'),
+      refreshToken: this.issue(user, tokenVersion, 'refresh'),
       tokenType: 'Bearer',
       expiresIn: this.accessTtlSeconds,
     };
   }
 
-  issue(user: Pick<User, 'id' | 'role'>, type: TokenKind): string {
+  issue(user: Pick<User, 'id' | 'role'>, tokenVersion: number, type: TokenKind): string {
     const expiresIn = type === 'access' ? this.accessTtlSeconds : this.refreshTtlSeconds;
-    return jwt.sign({ role: user.role, type }, this.secret, {
+    return jwt.sign({ role: user.role, type, ver: tokenVersion }, this.secret, {
       algorithm: 'HS256',
       subject: user.id,
       expiresIn,
@@ -47,16 +57,16 @@ export class Tokens {
     });
   }
 
-  /** The token's user id; TOKEN_EXPIRED for a genuine token past its exp, INVALID_TOKEN for anything else wrong. */
-  verify(token: string, expected: TokenKind): string {
+  /** Whom the token names; TOKEN_EXPIRED for a genuine token past its exp, INVALID_TOKEN for anything else wrong. */
+  verify(token: string, expected: TokenKind): TokenHolder {
     let claims: Partial<TokenClaims>;
     try {
       claims = jwt.verify(token, this.secret, { algorithms: ['HS256'] }) as Partial<TokenClaims>;
     } catch (error) {
       throw error instanceof jwt.TokenExpiredError ? tokenExpired() : invalidToken();
     }
-    if (claims.type !== expected || typeof claims.sub !== 'string') throw invalidToken();
-    return claims.sub;
+    if (claims.type !== expected || typeof claims.sub !== 'string' || !Number.isInteger(claims.ver)) throw invalidToken();
+    return { id: claims.sub, tokenVersion: claims.ver! };
   }
 }
 
@@ -67,11 +77,24 @@ export class Authenticator {
     readonly tokens: Tokens,
   ) {}
 
-  /** The active user a token belongs to; a deleted user's tokens are INVALID_TOKEN. */
+  /**
+   * The active user a token belongs to, with the token version it carries. A deleted user's tokens, and tokens issued
+   * before the user's last password change or logout (an older version), are INVALID_TOKEN.
+   */
+  async holderOf(token: string, kind: TokenKind): Promise<{ user: User; tokenVersion: number }> {
+    const claimed = this.tokens.verify(token, kind);
+    const found = await findTokenHolder(this.db, claimed.id);
+    if (!found || found.tokenVersion !== claimed.tokenVersion) throw invalidToken();
+    return found;
+  }
+
   async userFromToken(token: string, kind: TokenKind): Promise<User> {
-    const user = await findActiveUser(this.db, this.tokens.verify(token, kind));
-    if (!user) throw invalidToken();
-    return user;
+    return (await this.holderOf(token, kind)).user;
+  }
+
+  /** Ends every session of the user: each access and refresh token issued so far is refused from now on. */
+  async revokeTokens(userId: string): Promise<void> {
+    await revokeTokensOf(this.db, userId);
   }
 
   async requireUser(request: FastifyRequest): Promise<User> {

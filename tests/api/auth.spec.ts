@@ -5,6 +5,7 @@ interface Claims {
   sub: string;
   role: string;
   type: 'access' | 'refresh';
+  ver: number;
   iat: number;
   exp: number;
 }
@@ -16,7 +17,7 @@ function claimsOf(token: string): Claims {
 /** A token the shop would have signed, with the given claims overriding sensible ones. */
 function forge(userId: string, claims: Partial<Claims>, secret = env.jwtSecret): string {
   const now = Math.floor(Date.now() / 1000);
-  return jwt.sign({ sub: userId, role: 'customer', type: 'access', iat: now, exp: now + 600, ...claims }, secret, { algorithm: 'HS256' });
+  return jwt.sign({ sub: userId, role: 'customer', type: 'access', ver: 0, iat: now, exp: now + 600, ...claims }, secret, { algorithm: 'HS256' });
 }
 
 test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
@@ -32,7 +33,7 @@ test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
     expect(tokens.expiresIn).toBe(access.exp - access.iat);
   });
 
-  test('tokens are HS256 JWTs with sub, role, type, iat and exp claims', async ({ api, factory }) => {
+  test('tokens are HS256 JWTs with sub, role, type, ver, iat and exp claims', async ({ api, factory }) => {
     const { email, password, user } = await factory.registeredUser();
     const tokens = await expectJson(await api.login({ email, password }));
 
@@ -44,7 +45,7 @@ test.describe('login', { tag: ['@auth', '@api', '@security'] }, () => {
         const decoded = jwt.decode(token, { complete: true });
         expect(decoded?.header.alg).toBe('HS256');
         const claims = claimsOf(token);
-        expect(claims).toMatchObject({ sub: user.id, role: 'customer', type });
+        expect(claims).toMatchObject({ sub: user.id, role: 'customer', type, ver: 0 });
         expect(claims.exp).toBeGreaterThan(claims.iat);
       });
     }

@@ -1,4 +1,4 @@
-import { Credentials, errorResponse, Headers, RefreshRequest, ref, response, TokenPair, User, withHeaders } from '../../../contracts/http';
+import { Credentials, emptyResponse, errorResponse, Headers, RefreshRequest, ref, response, TokenPair, User, withHeaders } from '../../../contracts/http';
 import type { ShopContext } from '../context';
 import type { ApiApp } from '../server';
 import { credentialsOf } from '../services/sessions';
@@ -51,6 +51,27 @@ export function registerAuthRoutes(app: ApiApp, context: ShopContext): void {
       },
     },
     async (request) => context.sessions.refresh(request.body.refreshToken),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      preValidation: access.user,
+      schema: {
+        tags,
+        operationId: 'logout',
+        summary: "End every session of the token's user",
+        description:
+          'Every access and refresh token of the user issued so far (on any device, and the web session) answers ' +
+          '401 INVALID_TOKEN from now on; a new login gives new ones. A password change does the same.',
+        security: BEARER,
+        response: { 204: emptyResponse('Logged out'), ...TOKEN_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      await context.auth.revokeTokens(callerOf(request).id);
+      return reply.code(204).send();
+    },
   );
 
   app.get(

@@ -39,11 +39,11 @@ export class Sessions {
       throw invalidCredentials();
     }
     await this.limiter.reset(credentials.email);
-    return { user: found.user, tokens: this.auth.tokens.issuePair(found.user) };
+    return { user: found.user, tokens: this.auth.tokens.issuePair(found.user, found.tokenVersion) };
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const user = await this.auth.userFromToken(refreshToken, 'refresh');
-    return this.auth.tokens.issuePair(user);
+    const { user, tokenVersion } = await this.auth.holderOf(refreshToken, 'refresh');
+    return this.auth.tokens.issuePair(user, tokenVersion);
   }
 }

@@ -18,6 +18,7 @@ interface UserRow {
   name: string;
   role: Role;
   password_hash: string;
+  token_version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +32,7 @@ export interface Registration {
 export type UserChanges = Partial<Registration>;
 
 const ACTIVE_EMAIL_INDEX = 'users_active_email_key';
-const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at';
+const COLUMNS = 'id, email, name, role, password_hash, token_version, created_at, updated_at';
 
 function toUser(row: UserRow): User {
   return {
@@ -122,13 +123,27 @@ export async function findActiveUser(db: Db, id: string): Promise<User | undefin
   return rows[0] && toUser(rows[0]);
 }
 
-/** The active user with this email and its password hash, for checking a login. */
-export async function findCredentials(db: Db, email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+/** The active user with this email, its password hash and token version, for checking a login. */
+export async function findCredentials(
+  db: Db,
+  email: string,
+): Promise<{ user: User; passwordHash: string; tokenVersion: number } | undefined> {
   const { rows } = await db.query<UserRow>(
     `SELECT ${COLUMNS} FROM users WHERE lower(email) = $1 AND deleted_at IS NULL`,
     [email.trim().toLowerCase()],
   );
-  return rows[0] && { user: toUser(rows[0]), passwordHash: rows[0].password_hash };
+  return rows[0] && { user: toUser(rows[0]), passwordHash: rows[0].password_hash, tokenVersion: rows[0].token_version };
+}
+
+/** The active user with this id and their current token version (tokens carrying another one are revoked). */
+export async function findTokenHolder(db: Db, id: string): Promise<{ user: User; tokenVersion: number } | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
+  return rows[0] && { user: toUser(rows[0]), tokenVersion: rows[0].token_version };
+}
+
+export async function revokeTokensOf(db: Db, id: string): Promise<void> {
+  await db.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [id]);
 }
 
 /** The emails of these users (deleted ones too), by id. */
@@ -152,7 +167,9 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
     const { rows } = await db.query<UserRow>(
       `UPDATE users
           SET name = COALESCE($2, name), email = COALESCE($3, email),
-              password_hash = COALESCE($4, password_hash), updated_at = now()
+              password_hash = COALESCE($4, password_hash), updated_at = now(),
+              -- A new password ends every session: tokens issued before carry the old version.
+              token_version = token_version + CASE WHEN $4::text IS NULL THEN 0 ELSE 1 END
         WHERE id = $1 AND deleted_at IS NULL
         RETURNING ${COLUMNS}`,
       [id, changes.name ?? null, changes.email ?? null, passwordHash],

@@ -104,7 +104,8 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
       reply,
       async () => {
         const user = await registerUser(pool, registrationOf(validated(NewUser, form)), request.id);
-        startSession(reply, auth.tokens.issue(user, 'access'), config.accessTokenTtlSeconds, config.publicUrl);
+        // A new user's token version is the column's default, 0.
+        startSession(reply, auth.tokens.issue(user, 0, 'access'), config.accessTokenTtlSeconds, config.publicUrl);
         return reply.redirect('/account', 303);
       },
       (error) => registerPage({ name: form.name, email: form.email, errors: alertMessages(error, FIELD_LABELS) }),
@@ -134,7 +135,10 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return sendPage(reply, 200, accountPage(user));
   });
 
-  app.post('/logout', async (_request, reply) => {
+  app.post('/logout', async (request, reply) => {
+    // Revoked, not only forgotten by this browser: a copy of the cookie no longer works either.
+    const user = await sessionUser(request, auth);
+    if (user) await auth.revokeTokens(user.id);
     endSession(reply);
     return reply.redirect('/login', 303);
   });
