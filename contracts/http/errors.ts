@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   INVALID_STATUS_TRANSITION: "the order's status does not allow the action; a `status` detail names the transition",
   INVALID_SIGNATURE: "a webhook whose Stripe-Signature does not verify",
   WEBHOOK_EXPIRED: "a webhook whose signed timestamp is older than the shop's tolerance",
+  PAYMENT_MISMATCH:
+    "a signed payment event whose payment intent, amount or currency is not its order's: refused, recorded, the order untouched (its redeliveries too)",
   REVIEW_NOT_ALLOWED: 'reviewing a product the customer has no delivered order of',
   ALREADY_REVIEWED: 'a second review of the same product by the same customer',
   TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',

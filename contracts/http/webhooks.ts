@@ -17,7 +17,8 @@ export const PaymentEvent = Type.Object(
       object: Type.Object(
         {
           id: Type.Optional(Type.String({ description: 'The PaymentIntent id' })),
-          amount: Type.Optional(Type.Integer({ description: 'Cents' })),
+          amount: Type.Optional(Type.Integer({ description: "Cents: a success must carry the order's total" })),
+          currency: Type.Optional(Type.String({ description: 'A success must be in `usd`' })),
           metadata: Type.Optional(Type.Object({ orderId: Type.Optional(Type.String()) })),
           last_payment_error: Type.Optional(
             Type.Union([

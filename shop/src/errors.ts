@@ -66,6 +66,8 @@ export const invalidStatusTransition = (from: string, to: string) =>
   new AppError(400, 'INVALID_STATUS_TRANSITION', `The order cannot go from ${from} to ${to}`, [
     { field: 'status', message: `cannot go from ${from} to ${to}` },
   ]);
+export const paymentMismatch = (why: string) =>
+  new AppError(409, 'PAYMENT_MISMATCH', `The event does not match its order: ${why}; nothing was changed`);
 export const invalidSignature = () =>
   new AppError(401, 'INVALID_SIGNATURE', 'The webhook signature does not verify');
 export const webhookExpired = (toleranceSeconds: number) =>

@@ -2,7 +2,8 @@ import { errorResponse, PaymentEvent, ref, response, WebhookHeaders, WebhookRece
 import type { ShopContext } from '../context';
 import type { ApiApp } from '../server';
 import { validated } from '../requestValidation';
-import { handlePaymentEvent } from '../services/paymentWebhooks';
+import { paymentMismatch } from '../errors';
+import { handlePaymentEvent, REJECTIONS } from '../services/paymentWebhooks';
 import { PROVIDER_ERRORS } from './responses';
 
 /** The payment provider's webhooks (docs/API.md, "Payment webhooks"). */
@@ -21,13 +22,16 @@ export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
           summary: "The payment provider's events, signed",
           description:
             'payment_intent.succeeded makes a pending_payment order paid (a payment for an order the shop will not ' +
-            'fulfil is refunded); payment_intent.payment_failed cancels it. An event is applied once.',
+            'fulfil is refunded); payment_intent.payment_failed cancels it. An event is applied once. An event whose ' +
+            "intent, amount or currency is not its order's is refused with 409 PAYMENT_MISMATCH and recorded; the " +
+            'order is not touched.',
           headers: WebhookHeaders,
           body: ref(PaymentEvent),
           response: {
             200: response('Recorded (and applied, unless seen before)', ref(WebhookReceipt)),
             400: errorResponse('INVALID_JSON', 'VALIDATION_ERROR', 'BAD_REQUEST'),
             401: errorResponse('INVALID_SIGNATURE', 'WEBHOOK_EXPIRED'),
+            409: errorResponse('PAYMENT_MISMATCH'),
             413: errorResponse('PAYLOAD_TOO_LARGE'),
             ...PROVIDER_ERRORS,
           },
@@ -42,7 +46,8 @@ export function registerWebhookRoutes(app: ApiApp, context: ShopContext): void {
         // Signed is not well-formed: a body that is not an event (null, [], {}) is a 400 naming what is missing,
         // not a 500 where the handler first reads it.
         validated(PaymentEvent, event);
-        const { duplicate } = await handlePaymentEvent(context.pool, context.payments, event, request);
+        const { duplicate, rejection } = await handlePaymentEvent(context.pool, context.payments, event, request);
+        if (rejection) throw paymentMismatch(REJECTIONS[rejection]);
         return duplicate ? { received: true as const, duplicate: true as const } : { received: true as const };
       },
     );

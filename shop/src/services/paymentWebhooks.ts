@@ -12,6 +12,7 @@ import { acceptPayment } from './providerOutcomes';
 export interface IntentFields {
   id?: string;
   amount?: number;
+  currency?: string;
   metadata?: Record<string, string> | null;
   last_payment_error?: { message?: string; decline_code?: string; code?: string } | null;
 }
@@ -25,8 +26,8 @@ async function markPaid(client: PoolClient, move: Move<'pay', OrderRow>, intent:
   const changes = { payment_status: 'succeeded', payment_intent_id: intentIdOf(order, intent) };
   await writeMove(client, move, correlationId, changes, (after, at): DetailsOf<'pay'> => ({
     paymentIntentId: after.payment_intent_id!,
-    // What the provider charged, in dollars; the order's total when the intent does not say.
-    amount: typeof intent.amount === 'number' ? intent.amount / 100 : Number(order.total),
+    // What the provider charged, in dollars: the order's total, or the event was refused (mismatchOf).
+    amount: intent.amount! / 100,
     currency: 'USD',
     paidAt: at.toISOString(),
   }));
@@ -156,13 +157,16 @@ class RefundFirst {
  * intent, so asking twice refunds once), and a second transaction records the event and notes the refund. If the
  * refund fails, nothing is recorded: the answer is 502 (503 with the circuit open) and the provider's retry refunds.
  * The order cannot move on meanwhile: cancelled, archived and missing orders are where no move leads back from.
+ *
+ * An event that would settle an order it does not match (mismatchOf) is recorded with its rejection and changes
+ * nothing else; the caller refuses it, and its redeliveries, with PAYMENT_MISMATCH.
  */
 export async function handlePaymentEvent(
   pool: Pool,
   payments: Payments,
   event: PaymentEvent,
   origin: Origin,
-): Promise<{ duplicate: boolean }> {
+): Promise<WebhookOutcome> {
   await graceForPlacement(pool, event);
   try {
     return await withTransaction(pool, (client) => recordAndApply(client, event, origin));
@@ -188,12 +192,48 @@ export async function handlePaymentEvent(
   }
 }
 
-async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: Origin): Promise<{ duplicate: boolean }> {
+export type Rejection = 'intent_mismatch' | 'amount_mismatch' | 'currency_mismatch';
+
+/** What a refused event is told: the order's own figures are not given back to whoever sent it. */
+export const REJECTIONS: Record<Rejection, string> = {
+  intent_mismatch: "its payment intent is not the order's",
+  amount_mismatch: "its amount is not the order's total",
+  currency_mismatch: 'its currency is not usd',
+};
+
+/**
+ * Why an event that would settle this order does not belong to it, if it does not: another payment intent than the one
+ * its placement recorded (none is recorded while `paying`), or, for a success, an amount other than the order's total in
+ * cents or a currency other than usd. Such an event is signed by the provider, but paying the order on it would ship
+ * goods for money that was not taken for them.
+ */
+function mismatchOf(type: string, order: OrderRow, intent: IntentFields): Rejection | undefined {
+  if (!HANDLERS[type] || (order.status !== 'pending_payment' && order.status !== 'paying')) return undefined;
+  if (order.payment_intent_id !== null && intent.id !== order.payment_intent_id) return 'intent_mismatch';
+  if (type !== 'payment_intent.succeeded') return undefined;
+  if (intent.amount !== Math.round(Number(order.total) * 100)) return 'amount_mismatch';
+  if (intent.currency?.toLowerCase() !== 'usd') return 'currency_mismatch';
+  return undefined;
+}
+
+export interface WebhookOutcome {
+  /** The event was recorded before; nothing happened now. */
+  duplicate: boolean;
+  /** The event was refused (now, or when it was first recorded): nothing of it was applied. */
+  rejection?: Rejection;
+}
+
+async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: Origin): Promise<WebhookOutcome> {
   const { rowCount } = await client.query(
     'INSERT INTO webhook_events (event_id, type) VALUES ($1, $2) ON CONFLICT (event_id) DO NOTHING',
     [event.id, event.type],
   );
-  if (rowCount === 0) return { duplicate: true };
+  if (rowCount === 0) {
+    const { rows } = await client.query<{ rejection: Rejection | null }>('SELECT rejection FROM webhook_events WHERE event_id = $1', [
+      event.id,
+    ]);
+    return { duplicate: true, rejection: rows[0]?.rejection ?? undefined };
+  }
 
   const handler = HANDLERS[event.type];
   if (!handler) return { duplicate: false };
@@ -201,6 +241,15 @@ async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: O
   const orderId = intent.metadata?.orderId;
   // The row's lock is held only while this transaction writes; no provider call holds it.
   const order = typeof orderId === 'string' && isUuid(orderId) ? await findOrderRow(client, orderId, { lock: true }) : undefined;
+  const rejection = order && mismatchOf(event.type, order, intent);
+  if (order && rejection) {
+    await client.query('UPDATE webhook_events SET order_id = $2, rejection = $3 WHERE event_id = $1', [event.id, order.id, rejection]);
+    origin.log.warn(
+      { eventId: event.id, type: event.type, orderId: order.id, rejection, intentId: intent.id ?? null, amount: intent.amount ?? null },
+      'payment event refused: it does not match its order',
+    );
+    return { duplicate: false, rejection };
+  }
   if (order && (await handler(client, order, intent, origin.id))) return { duplicate: false };
   if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id);
   origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
