@@ -12,6 +12,7 @@ import { checkShipment } from './services/orders';
 import { checkProductQuery } from './services/productListing';
 import { checkProductChanges, checkProductFields } from './services/products';
 import { checkReview } from './services/reviews';
+import { checkCredentials } from './services/sessions';
 import { checkUserChanges, checkUserFields } from './services/users';
 import { Issues, type InputCheck } from './validation';
 
@@ -41,6 +42,7 @@ for (const schema of Http.NAMED_SCHEMAS) ajv.addSchema(schema);
 const CHECKS: Record<string, InputCheck<never>> = {
   [id(Http.NewUser)]: checkUserFields,
   [id(Http.UserChanges)]: checkUserChanges,
+  [id(Http.Credentials)]: checkCredentials,
   [id(Http.NewCategory)]: checkNewCategory,
   [id(Http.NewProduct)]: checkProductFields,
   [id(Http.ProductChanges)]: checkProductChanges,

@@ -3,7 +3,7 @@ import type { Db } from '../db';
 import { invalidCredentials, tooManyAttempts } from '../errors';
 import { passwordMatches } from '../passwords';
 import type * as Http from '../../../contracts/http';
-import { normalizeEmail } from '../validation';
+import { emailProblem, normalizeEmail, type InputCheck } from '../validation';
 import type { LoginLimiter } from './loginLimiter';
 import { findCredentials, type User } from './users';
 
@@ -11,6 +11,16 @@ export interface Credentials {
   email: string;
   password: string;
 }
+
+/**
+ * A login names a possible account: an email address (at most 254 characters) and a password bcrypt can compare (at
+ * most 72 bytes; bcrypt ignores the rest, so a longer one could match on its first 72). Anything else is a 400 that
+ * counts no failure, so arbitrary strings cannot fill the login counter.
+ */
+export const checkCredentials: InputCheck<Http.Credentials> = (credentials, issues) => {
+  issues.check(credentials, 'email', emailProblem);
+  issues.check(credentials, 'password', (password) => (Buffer.byteLength(password) > 72 ? 'must be at most 72 bytes long' : undefined));
+};
 
 /** Credentials as the login compares them: the email trimmed and lower-cased (the schema requires both, non-empty). */
 export const credentialsOf = (credentials: Http.Credentials): Credentials => ({
