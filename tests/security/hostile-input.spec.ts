@@ -95,6 +95,52 @@ test.describe('hostile logins', { tag: ['@security', '@users', '@api'] }, () => 
   }
 });
 
+test.describe('the login counter', { tag: ['@security', '@auth', '@api'] }, () => {
+  /** Logins that name no possible account: refused before they are counted, so no row is added for them. */
+  const randomLetters = (count: number) => Array.from({ length: count }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+  const cases: Array<{ name: string; credentials: () => { email: string; password: string } } & Answer> = [
+    { name: 'an email of 5000 random characters (was a 500: too long for the counter index)', credentials: () => ({ email: `${randomLetters(5000)}@example.test`, password: 'Passw0rd-1' }), status: 400, code: 'VALIDATION_ERROR', field: 'email' },
+    { name: 'an email of 255 characters', credentials: () => ({ email: `${randomLetters(242)}@example.test`, password: 'Passw0rd-1' }), status: 400, code: 'VALIDATION_ERROR', field: 'email' },
+    { name: 'a string that is not an email address', credentials: () => ({ email: `not-an-address-${randomLetters(12)}`, password: 'Passw0rd-1' }), status: 400, code: 'VALIDATION_ERROR', field: 'email' },
+    { name: 'a password of 73 bytes (bcrypt would compare only its first 72)', credentials: () => ({ email: `${randomLetters(12)}@example.test`, password: `A1${'x'.repeat(71)}` }), status: 400, code: 'VALIDATION_ERROR', field: 'password' },
+  ];
+
+  for (const hostile of cases) {
+    test(`${hostile.name} is refused with ${hostile.status} ${hostile.code} and adds no login_attempts row`, async ({ api, db }) => {
+      const credentials = hostile.credentials();
+
+      await expectAnswer(await api.login(credentials), hostile);
+
+      expect(await db.loginAttempts(credentials.email.toLowerCase()), 'no row for it').toBeUndefined();
+    });
+  }
+
+  test('a count whose last failure is a day old is forgotten when any failure is recorded', async ({ api, factory, db }) => {
+    const forgotten = factory.email();
+    await expectError(await api.login({ email: forgotten, password: 'Wrong-pass-1' }), 401, 'INVALID_CREDENTIALS');
+    await db.pool.query("UPDATE login_attempts SET last_failed_at = now() - interval '25 hours' WHERE email = $1", [forgotten]);
+
+    await expectError(await api.login({ email: factory.email(), password: 'Wrong-pass-1' }), 401, 'INVALID_CREDENTIALS');
+
+    expect(await db.loginAttempts(forgotten), 'the old count is gone').toBeUndefined();
+  });
+
+  test('a locked count is kept however old its last failure, and a day-old count starts again at 1', async ({ api, factory, db }) => {
+    const [locked, stale] = [factory.email(), factory.email()];
+    for (const email of [locked, stale]) await expectError(await api.login({ email, password: 'Wrong-pass-1' }), 401, 'INVALID_CREDENTIALS');
+    await db.pool.query("UPDATE login_attempts SET last_failed_at = now() - interval '25 hours', locked_until = now() + interval '1 hour' WHERE email = $1", [locked]);
+    await db.pool.query("UPDATE login_attempts SET last_failed_at = now() - interval '23 hours', failures = 3 WHERE email = $1", [stale]);
+
+    await expectError(await api.login({ email: factory.email(), password: 'Wrong-pass-1' }), 401, 'INVALID_CREDENTIALS');
+    expect(await db.loginAttempts(locked), 'a lock is kept').toMatchObject({ failures: 1, lockedUntil: expect.any(Date) });
+    expect(await db.loginAttempts(stale), 'not a day old yet: kept').toMatchObject({ failures: 3 });
+
+    await db.pool.query("UPDATE login_attempts SET last_failed_at = now() - interval '25 hours' WHERE email = $1", [stale]);
+    await expectError(await api.login({ email: stale, password: 'Wrong-pass-1' }), 401, 'INVALID_CREDENTIALS');
+    expect(await db.loginAttempts(stale), 'a new count').toMatchObject({ failures: 1 });
+  });
+});
+
 test.describe('hostile cart changes', { tag: ['@security', '@cart', '@api'] }, () => {
   /** Each request changes the customer's cart, which holds one product; the cart must stay as it was. */
   const cases: Array<{ name: string; method: string; path: (productId: string) => string; body: (productId: string) => Body } & Answer> = [
