@@ -120,34 +120,49 @@ function fromInfrastructureError(error: Error): AppError | undefined {
   return NO_CONNECTION_IN_TIME.has(error.message) ? databaseBusy() : undefined;
 }
 
-/**
- * Errors Fastify raises before any route is found (a URL that is not valid percent-encoding, say): the same
- * envelope as every other client error. Fastify's `frameworkErrors` option.
- */
-export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendError(reply, fromFastifyError(error) ?? new AppError(400, 'BAD_REQUEST', 'The request is malformed'));
+/** Renders a client or server error as the HTML error page, with the error's status and headers. */
+export type ErrorPageRenderer = (reply: FastifyReply, error: AppError) => FastifyReply;
+
+/** A browser asking for a page: not an /api URL, and HTML accepted. It gets errors as a page, not as JSON. */
+export function wantsPage(request: FastifyRequest): boolean {
+  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
 }
 
-/** Installs the one error envelope for thrown errors and unknown routes. */
+function answerError(request: FastifyRequest, reply: FastifyReply, error: AppError, renderPage: ErrorPageRenderer): FastifyReply {
+  return wantsPage(request) ? renderPage(reply.headers(error.headers), error) : sendError(reply, error);
+}
+
+/**
+ * Errors Fastify raises before any route is found (a URL that is not valid percent-encoding, say): the same
+ * envelope as every other client error, or the error page for a browser. Fastify's `frameworkErrors` option.
+ */
+export function frameworkErrorAnswer(renderPage: ErrorPageRenderer, correlationHeader: string) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    // No hook has run for such a request, so the correlation id every answer carries is set here.
+    reply.header(correlationHeader, request.id);
+    return answerError(request, reply, fromFastifyError(error) ?? new AppError(400, 'BAD_REQUEST', 'The request is malformed'), renderPage);
+  };
+}
+
+/** Installs the one error envelope (the error page for a browser) for thrown errors and unknown routes. */
 export function installErrorHandlers(
   app: FastifyInstance,
   renderNotFoundPage: (request: FastifyRequest, reply: FastifyReply) => FastifyReply,
+  renderErrorPage: ErrorPageRenderer,
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof AppError ? error : (fromFastifyError(error) ?? fromInfrastructureError(error));
-    if (known) return sendError(reply, known);
+    if (known) return answerError(request, reply, known, renderErrorPage);
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error.message }, 'the database is unavailable; answered 503');
-      return sendError(reply, databaseUnavailable());
+      return answerError(request, reply, databaseUnavailable(), renderErrorPage);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, new AppError(500, 'INTERNAL_ERROR', 'Something went wrong'));
+    return answerError(request, reply, new AppError(500, 'INTERNAL_ERROR', 'Something went wrong'), renderErrorPage);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (!request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
-      return renderNotFoundPage(request, reply);
-    }
+    if (wantsPage(request)) return renderNotFoundPage(request, reply);
     return sendError(reply, new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

@@ -12,7 +12,7 @@ import Fastify, {
 } from 'fastify';
 import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
-import { answerFrameworkError, crossSiteRequest, installErrorHandlers, unsupportedMediaType } from './errors';
+import { crossSiteRequest, frameworkErrorAnswer, installErrorHandlers, unsupportedMediaType } from './errors';
 import { registerOpenApi } from './openapi';
 import { requestValidatorCompiler } from './requestValidation';
 import { registerAuthRoutes } from './routes/auth';
@@ -21,13 +21,13 @@ import { registerCategoryRoutes } from './routes/categories';
 import { registerDiscountRoutes } from './routes/discounts';
 import { registerOrderRoutes } from './routes/orders';
 import { registerProductRoutes } from './routes/products';
-import { declareServiceUnavailable } from './routes/responses';
+import { declareMalformedRequest, declareServiceUnavailable } from './routes/responses';
 import { registerReviewRoutes } from './routes/reviews';
 import { registerUserRoutes } from './routes/users';
 import { registerWebhookRoutes } from './routes/webhooks';
 import { isUuid } from './validation';
 import { STYLE_HASH_SOURCE } from './web/layout';
-import { registerWebRoutes, renderNotFoundPage } from './web/routes';
+import { registerWebRoutes, renderErrorPage, renderNotFoundPage } from './web/routes';
 import { hasSessionCookie } from './web/session';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -115,7 +115,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
     // the route's code); Fastify's default of 100 answered a longer one 414 in its own shape (found by
     // Schemathesis). Node's limit on the request line (16 KiB, with the headers) still comes first.
     maxParamLength: 16_384,
-    frameworkErrors: answerFrameworkError,
+    frameworkErrors: frameworkErrorAnswer(renderErrorPage, CORRELATION_HEADER),
   });
 
   // Requests are validated against the route schemas (requestValidation.ts). Responses are not: the serializer is
@@ -125,6 +125,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addHook('onRoute', requireContract);
   app.addHook('onRoute', declareServiceUnavailable);
+  app.addHook('onRoute', declareMalformedRequest);
 
   // Security headers on every answer. The pages run no script and have one style sheet (allowed by its hash),
   // so the policy forbids everything else: an injected script, style, frame or form target does nothing.
@@ -158,7 +159,7 @@ export function buildServer(context: ShopContext): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });
-  installErrorHandlers(app, renderNotFoundPage);
+  installErrorHandlers(app, renderNotFoundPage, renderErrorPage);
   registerOpenApi(app);
 
   app.register(async (scope) => {

@@ -33,3 +33,24 @@ export function declareServiceUnavailable(route: { url: string; schema?: { respo
   if (!route.url.startsWith('/api/') || !responses || '503' in responses) return;
   Object.assign(responses, unavailable('SERVICE_UNAVAILABLE'));
 }
+
+/** The codes an errorResponse names (in its description: `VALIDATION_ERROR`, `BAD_REQUEST`). */
+function codesOf(response: unknown): ErrorCode[] {
+  const description = (response as { description?: unknown } | undefined)?.description;
+  return typeof description === 'string' ? ([...description.matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]) as ErrorCode[]) : [];
+}
+
+/**
+ * Every /api route may answer 400 before it runs: BAD_REQUEST for a URL that is not valid percent-encoding (Fastify
+ * answers it before routing), and VALIDATION_ERROR for a path parameter its schema refuses (a NUL in an id). Each
+ * route's 400 is completed with those codes when it does not name them (an onRoute hook, server.ts).
+ */
+export function declareMalformedRequest(route: { url: string; schema?: { response?: unknown; params?: unknown } }): void {
+  const responses = route.schema?.response as Record<string, unknown> | undefined;
+  if (!route.url.startsWith('/api/') || !responses) return;
+  const wanted: ErrorCode[] = route.schema?.params ? ['VALIDATION_ERROR', 'BAD_REQUEST'] : ['BAD_REQUEST'];
+  const declared = codesOf(responses['400']);
+  const missing = wanted.filter((code) => !declared.includes(code));
+  if (missing.length > 0) responses['400'] = errorResponse(...declared, ...missing);
+}
+

@@ -154,6 +154,28 @@ export function notFoundPage(user: User | undefined, heading: string): string {
   });
 }
 
+const ERROR_HEADINGS: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Forbidden',
+  404: 'Not found',
+  413: 'Request too large',
+  415: 'Unsupported request',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
+/** The page for an error a browser's request ended in: a heading for its status and the error's message. */
+export function errorPage(statusCode: number, message: string): string {
+  const heading = ERROR_HEADINGS[statusCode] ?? (statusCode >= 500 ? 'Something went wrong' : 'Request refused');
+  return layout({
+    title: heading,
+    user: undefined,
+    body: html`<h1>${heading}</h1>
+    <p role="alert">${message}</p>
+    <p><a href="/products">Back to the catalog</a></p>`,
+  });
+}
+
 export function registerPage(view: { user?: User; name?: string; email?: string; errors: string[] }): string {
   return layout({
     title: 'Create your account',

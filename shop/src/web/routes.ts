@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
+import type { AppError } from '../errors';
 import { listCategories } from '../services/categories';
 import { Credentials, NewReview, NewUser, ProductQuery } from '../../../contracts/http';
 import { validated } from '../requestValidation';
@@ -11,6 +12,7 @@ import { registerAdminRoutes } from './adminRoutes';
 import {
   accountPage,
   catalogPage,
+  errorPage,
   loginPage,
   notFoundPage,
   registerPage,
@@ -44,6 +46,11 @@ function catalogFilters(query: Record<string, unknown>): CatalogFilters {
 
 export function renderNotFoundPage(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendPage(reply, 404, notFoundPage(undefined, 'Page not found'));
+}
+
+/** Any error a browser's request ends in outside a form's own handling: its status, a heading and its message. */
+export function renderErrorPage(reply: FastifyReply, error: AppError): FastifyReply {
+  return sendPage(reply, error.statusCode, errorPage(error.statusCode, error.message));
 }
 
 /** The server-rendered pages (docs/API.md, "Web pages" and "Web pages added"). */
