@@ -21,11 +21,11 @@ interface Answer {
   field?: string;
 }
 
-function send(client: { request: { fetch: (url: string, options: object) => Promise<APIResponse> } }, method: string, path: string, body?: Body) {
-  if (body === undefined) return client.request.fetch(path, { method });
-  if ('json' in body) return client.request.fetch(path, { method, headers: JSON_TYPE, data: Buffer.from(JSON.stringify(body.json)) });
+function send(client: { request: { fetch: (url: string, options: object) => Promise<APIResponse> } }, method: string, path: string, body?: Body, headers: Record<string, string> = {}) {
+  if (body === undefined) return client.request.fetch(path, { method, headers });
+  if ('json' in body) return client.request.fetch(path, { method, headers: { ...headers, ...JSON_TYPE }, data: Buffer.from(JSON.stringify(body.json)) });
   // Bytes, always: Playwright would JSON-encode a string that is not valid JSON.
-  return client.request.fetch(path, { method, headers: body.type ? { 'content-type': body.type } : {}, data: Buffer.from(body.raw) });
+  return client.request.fetch(path, { method, headers: { ...headers, ...(body.type ? { 'content-type': body.type } : {}) }, data: Buffer.from(body.raw) });
 }
 
 async function expectAnswer(response: APIResponse, answer: Answer): Promise<void> {
@@ -204,6 +204,74 @@ test.describe('hostile product queries', { tag: ['@security', '@catalog', '@api'
 test.describe('hostile paths', { tag: ['@security', '@catalog', '@api'] }, () => {
   test('a product id of 5000 characters is a 404 PRODUCT_NOT_FOUND in the envelope, not a 414 (found by Schemathesis)', async ({ api }) => {
     await expectAnswer(await api.request.get(`/api/products/${'z'.repeat(5000)}`), { status: 404, code: 'PRODUCT_NOT_FOUND' });
+  });
+
+  const apiPaths: Array<{ name: string; path: string } & Answer> = [
+    { name: 'an API path that is not valid percent-encoding', path: '/api/products/%E0%A4%A', status: 400, code: 'BAD_REQUEST' },
+    { name: 'an API path with a bare percent sign', path: '/api/orders/%ZZ', status: 400, code: 'BAD_REQUEST' },
+    { name: 'a product id that is an encoded NUL', path: '/api/products/%00', status: 400, code: 'VALIDATION_ERROR', field: 'id' },
+    { name: 'a product id that climbs out of its path', path: '/api/products/..%2f..%2fusers', status: 404, code: 'PRODUCT_NOT_FOUND' },
+  ];
+  for (const hostile of apiPaths) {
+    test(`${hostile.name} is ${hostile.status} ${hostile.code} in the envelope, even for a browser`, async ({ api }) => {
+      await expectAnswer(await api.request.get(hostile.path, { headers: { accept: 'text/html' } }), hostile);
+    });
+  }
+
+  test('a page path that is not valid percent-encoding is the 400 error page for a browser, the envelope for anything else', async ({ api }) => {
+    const page = await api.request.get('/products/%E0%A4%A', { headers: { accept: 'text/html,application/xhtml+xml' } });
+    await expect(page).toHaveStatus(400);
+    expect(page.headers()['content-type']).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<h1>Bad request</h1>');
+    expect(html, 'no stack in the page').not.toMatch(/\bat \S+ \(|node_modules|Error:/);
+
+    await expectAnswer(await api.request.get('/products/%E0%A4%A'), { status: 400, code: 'BAD_REQUEST' });
+  });
+
+  test('a login form over 1 MiB from a browser is the 413 error page, and no one is signed in', async ({ api, factory, db }) => {
+    const customer = await factory.registeredUser();
+
+    const response = await send(api, 'POST', '/login', { raw: `email=${encodeURIComponent(customer.email)}&password=${'x'.repeat(1_100_000)}`, type: FORM_TYPE['content-type'] }, { accept: 'text/html' });
+
+    await expect(response).toHaveStatus(413);
+    expect(await response.text()).toContain('<h1>Request too large</h1>');
+    expect(response.headers()['set-cookie'] ?? '', 'no session cookie').not.toMatch(/session=/);
+    expect(await db.loginAttempts(customer.email)).toBeUndefined();
+  });
+});
+
+test.describe('mass assignment', { tag: ['@security', '@orders', '@cart', '@api'] }, () => {
+  test('a product created with its own id, dates and deletion keeps none of them', async ({ adminApi, factory, db }) => {
+    const category = await factory.category();
+    const chosenId = crypto.randomUUID();
+
+    const response = await send(adminApi, 'POST', '/api/products', { json: { ...factory.productData(category), id: chosenId, createdAt: '2000-01-01T00:00:00Z', deletedAt: '2000-01-02T00:00:00Z' } });
+
+    await expect(response).toHaveStatus(201);
+    const product = (await response.json()) as { id: string };
+    expect(product.id).not.toBe(chosenId);
+    expect(await db.productById(chosenId), 'no row with the chosen id').toBeUndefined();
+    const row = await db.productById(product.id);
+    expect(row?.deletedAt).toBeNull();
+    expect(row?.createdAt.getUTCFullYear()).toBeGreaterThan(2000);
+  });
+
+  test('a cart line sent with its own price and an order sent with its own total, status and owner keep none of them', async ({ customer, factory, checkout, db }) => {
+    const other = await factory.customer();
+    const { products } = await factory.productsInOwnCategory(1, () => ({ price: 80, stock: 5 }));
+    await expect(await send(customer.api, 'POST', '/api/cart/items', { json: { productId: products[0].id, quantity: 1, price: 0.01, unitPrice: 0.01 } })).toHaveStatus(200);
+    await checkout.shipTo(customer);
+
+    const response = await send(customer.api, 'POST', '/api/orders', { json: { paymentMethod: 'pm_card_visa', total: 0.01, subtotal: 0.01, status: 'paid', userId: other.user.id, discountTotal: 80 } });
+
+    await expect(response).toHaveStatus(201);
+    const order = (await response.json()) as { id: string; subtotal: number; total: number; status: string };
+    expect(order.subtotal, 'the price of the product').toBe(80);
+    expect(order.total).toBeGreaterThan(80);
+    const row = await db.orderById(order.id);
+    expect(row).toMatchObject({ userId: customer.user.id, subtotal: 80, total: order.total });
+    expect(await db.ordersOfUser(other.user.id), 'nothing placed for the other customer').toEqual([]);
   });
 });
 
