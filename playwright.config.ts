@@ -26,9 +26,12 @@ const shard = (() => {
   }
 })();
 
+/** The spec files of the other shards, which this run leaves out. */
+const otherShards = shard ? otherShardsFiles(shard) : [];
+
 export default defineConfig({
   testDir: './tests',
-  testIgnore: shard ? otherShardsFiles(shard) : undefined,
+  testIgnore: shard ? otherShards : undefined,
   fullyParallel: true,
   forbidOnly: isCI,
   retries: 0,
@@ -48,10 +51,13 @@ export default defineConfig({
     {
       name: 'api',
       testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts', 'faults/**/*.spec.ts', 'security/**/*.spec.ts'],
+      // The security specs that drive a browser are the browser project's. A project's testIgnore replaces the
+      // top-level one, so the other shards' files are repeated here.
+      testIgnore: [...otherShards, 'security/**/*-browser.spec.ts'],
     },
     {
       name: 'browser',
-      testMatch: ['web/**/*.spec.ts', 'journeys/**/*-browser.spec.ts'],
+      testMatch: ['web/**/*.spec.ts', 'journeys/**/*-browser.spec.ts', 'security/**/*-browser.spec.ts'],
       use: {
         browserName: 'chromium',
         viewport: { width: 1280, height: 800 },

@@ -9,6 +9,7 @@
 # non-zero on any failure. Schemathesis lives in a venv in the cache folder, installed once.
 # DELETE /api/users/{id} is left out: Schemathesis found the admin's own id within two seconds and
 # deleted it, and every later request was a 401 (tests/security covers that route's hostile cases).
+# POST /api/auth/logout is left out for the same reason: it revokes the admin's token it is called with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-120}
@@ -57,6 +58,7 @@ set +e
   --url "$shop" \
   --header "Authorization: Bearer $token" \
   --exclude-operation-id deleteUser \
+  --exclude-operation-id logout \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --max-time "$seconds" \
   --workers 2 \
