@@ -33,6 +33,23 @@ export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 export const EVENT_TYPES = ['users.registered', ...ORDER_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** The envelope versions this shop reads; an envelope of another version is refused before its contract is checked. */
+export const EVENT_VERSIONS: readonly number[] = [1];
+
+/**
+ * The payload field whose value is each event's Kafka key: the aggregate id the shop publishes it under (a user's
+ * events by the user, services/users.ts; an order's by the order, services/orderEvents.ts).
+ */
+export const KEY_FIELD: { [T in EventType]: T extends OrderEventType ? 'orderId' : 'userId' } = {
+  'users.registered': 'userId',
+  'orders.created': 'orderId',
+  'orders.paid': 'orderId',
+  'orders.payment_failed': 'orderId',
+  'orders.shipped': 'orderId',
+  'orders.delivered': 'orderId',
+  'orders.cancelled': 'orderId',
+};
+
 /** What each order event adds to the common part (orderId, userId, sequence). */
 export interface OrderEventPayloads {
   'orders.created': OrderCreatedPayload;
@@ -103,6 +120,12 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 const CONTRACTS_DIR = path.join(__dirname, '..', '..', 'contracts', 'events');
 
+/**
+ * ajv-formats' `uuid` also takes `urn:uuid:…`, which Postgres's uuid type refuses: an event carrying one would fail
+ * in its handler on every retry and stop the consumer. The contracts' uuids are the plain 8-4-4-4-12 form.
+ */
+export const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type ContractCheck<Payload> =
   | { valid: true; event: EventEnvelope<Payload> }
   | { valid: false; problems: string };
@@ -112,6 +135,7 @@ export function contractChecker<Payload>(type: string): (value: unknown) => Cont
   const schema = JSON.parse(readFileSync(path.join(CONTRACTS_DIR, `${type}.schema.json`), 'utf8')) as object;
   const ajv = new Ajv2020({ allErrors: true });
   addFormats(ajv);
+  ajv.addFormat('uuid', PLAIN_UUID);
   const validate = ajv.compile<EventEnvelope<Payload>>(schema);
   return (value) =>
     validate(value) ? { valid: true, event: value } : { valid: false, problems: ajv.errorsText(validate.errors) };

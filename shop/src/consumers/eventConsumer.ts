@@ -1,17 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import {
-  contractChecker,
-  deadLetterTopic,
-  EVENT_TYPES,
-  topicName,
-  type ContractCheck,
-  type EventEnvelope,
-  type EventPayloads,
-  type EventType,
-} from '../events';
+import { DatabaseError, type Pool } from 'pg';
+import { deadLetterTopic, topicName, type EventEnvelope, type EventPayloads, type EventType } from '../events';
 import { PATIENT_RETRY } from '../kafka';
 import { StartupError } from '../startup';
+import { duplicateOfOtherContent } from './consumedEvents';
+import { buildDeadLetter, type Rejection } from './deadLetters';
+import { screen } from './screening';
 
 /** What a consumer does with each valid event of a type; a throw leaves the message uncommitted, so it is retried. */
 export type EventHandlers = { [T in EventType]?: (event: EventEnvelope<EventPayloads[T]>) => Promise<void> };
@@ -20,6 +15,8 @@ export interface EventConsumerOptions {
   kafka: Kafka;
   /** Publishes the dead letters. */
   producer: Producer;
+  /** Where each group records the event ids it has consumed (consumedEvents.ts). */
+  pool: Pool;
   log: FastifyBaseLogger;
   topicPrefix: string;
   /** The consumer group without TOPIC_PREFIX, e.g. `shop-notifications`. */
@@ -28,44 +25,35 @@ export interface EventConsumerOptions {
   joinTimeoutMs: number;
 }
 
-/** One checker per contract, compiled once: the same schema files the suite validates with. */
-const checkers = new Map(EVENT_TYPES.map((type) => [type, contractChecker(type)] as const));
-
-function check(type: EventType, value: Buffer | null): ContractCheck<unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value?.toString('utf8') ?? '');
-  } catch (error) {
-    return { valid: false, problems: `the value is not JSON: ${(error as Error).message}` };
-  }
-  return checkers.get(type)!(parsed);
-}
-
 /**
- * A message that is not JSON or fails its contract goes to `<topic>.dlq` with what was wrong and who rejected it;
- * once that is acknowledged the message counts as handled and the consumer carries on.
+ * A message refused for any reason goes to `<topic>.dlq` (deadLetters.ts: why, the original bytes and headers, who
+ * refused it), with the original key and headers on the dead letter too; once that is acknowledged the message counts
+ * as handled and the consumer carries on.
  */
 async function deadLetter(
   options: EventConsumerOptions,
   groupId: string,
-  rejected: { topic: string; partition: number; message: KafkaMessage; error: string },
+  rejected: { topic: string; partition: number; message: KafkaMessage } & Rejection,
 ): Promise<void> {
-  const { topic, partition, message, error } = rejected;
-  const letter = {
-    originalTopic: topic,
-    partition,
-    offset: message.offset,
-    key: message.key?.toString('utf8') ?? null,
-    value: message.value?.toString('utf8') ?? '',
-    error,
-    consumer: groupId,
-    failedAt: new Date().toISOString(),
-  };
+  const { topic, partition, message, reason, error } = rejected;
+  const letter = buildDeadLetter({ ...rejected, consumer: groupId });
   await options.producer.send({
     topic: deadLetterTopic(topic),
-    messages: [{ key: message.key, value: JSON.stringify(letter) }],
+    messages: [{ key: letter.key, value: letter.value, ...(letter.headers ? { headers: letter.headers } : {}) }],
   });
-  options.log.warn({ topic, partition, offset: message.offset, consumer: groupId, error }, 'dead-lettered an invalid message');
+  options.log.warn(
+    { topic, partition, offset: message.offset, consumer: groupId, reason, error: error.slice(0, 1_000), truncated: letter.truncated },
+    'dead-lettered an invalid message',
+  );
+}
+
+/**
+ * Postgres's data exceptions (SQLSTATE class 22: a NUL in a text, a number out of its column's range, a date it
+ * cannot store) come from the event's content, so every retry would fail the same way and hold the partition for
+ * ever. The handler's transaction has rolled back; the event goes to the dead letters instead.
+ */
+function isDataException(error: unknown): error is DatabaseError {
+  return error instanceof DatabaseError && typeof error.code === 'string' && error.code.startsWith('22');
 }
 
 /** Resolves on the consumer's first group join; never rejects, so it can be set up before the consumer starts. */
@@ -134,7 +122,8 @@ function restartAfterCrash(consumer: Consumer, runConfig: ConsumerRunConfig, gro
 
 /**
  * Starts a consumer group (from the earliest offset) on the topics of its handlers and resolves once it has
- * joined the group. Every message is checked against its contract before its handler sees it.
+ * joined the group. Every message is screened (screening.ts) and its event id checked (consumedEvents.ts) before its
+ * handler sees it; whatever is refused goes to the dead letters.
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<Consumer> {
   const groupId = `${options.topicPrefix}${options.group}`;
@@ -157,17 +146,24 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const runConfig: ConsumerRunConfig = {
     eachMessage: async ({ topic, partition, message }) => {
       const type = typeOfTopic.get(topic)!;
-      const result = check(type, message.value);
-      if (!result.valid) return deadLetter(options, groupId, { topic, partition, message, error: result.problems });
+      const screened = screen(type, message);
+      if (!screened.valid) return deadLetter(options, groupId, { topic, partition, message, ...screened });
+      const { event } = screened;
       const handle = options.handlers[type] as (event: EventEnvelope<unknown>) => Promise<void>;
+      let rejection: Rejection | undefined;
       try {
-        await handle(result.event);
+        rejection = await duplicateOfOtherContent(options.pool, groupId, topic, event.eventId, message.value!);
+        if (!rejection) await handle(event);
       } catch (error) {
-        options.log.error({ err: error, consumer: groupId, eventId: result.event.eventId }, 'event handling failed; it will be retried');
-        // kafkajs never retries a TypeError and the like, and a consumer that crashed on one stays stopped:
-        // any failure is rethrown as a plain (retriable) error, so the message is retried and the consumer lives.
-        throw new Error(`handling ${result.event.eventId} failed`, { cause: error });
+        if (!isDataException(error)) {
+          options.log.error({ err: error, consumer: groupId, eventId: event.eventId }, 'event handling failed; it will be retried');
+          // kafkajs never retries a TypeError and the like, and a consumer that crashed on one stays stopped:
+          // any failure is rethrown as a plain (retriable) error, so the message is retried and the consumer lives.
+          throw new Error(`handling ${event.eventId} failed`, { cause: error });
+        }
+        rejection = { reason: 'UNPROCESSABLE', error: `the handler failed on the event's content: ${error.message} (SQLSTATE ${error.code})` };
       }
+      if (rejection) await deadLetter(options, groupId, { topic, partition, message, ...rejection });
     },
   };
   restartAfterCrash(consumer, runConfig, groupId, options.log);
