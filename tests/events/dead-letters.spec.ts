@@ -20,6 +20,11 @@ test.describe('dead letters', { tag: ['@orders', '@users', '@events', '@failure'
           offset: published.offset,
           key,
           value: raw,
+          valueBase64: Buffer.from(raw).toString('base64'),
+          valueSize: Buffer.byteLength(raw),
+          headers: {},
+          reason: 'NOT_JSON',
+          truncated: false,
         });
         expect(deadLetter.error.length).toBeGreaterThan(0);
         expect(Date.parse(deadLetter.failedAt)).not.toBeNaN();
@@ -44,6 +49,7 @@ test.describe('dead letters', { tag: ['@orders', '@users', '@events', '@failure'
 
     const { deadLetter } = await events.waitForDeadLetter('orders.shipped.dlq', { key: orderId, consumer: groupName('shop-order-tracking') });
     expect(JSON.parse(deadLetter.value)).toEqual(invalid);
+    expect(deadLetter.reason).toBe('CONTRACT_VIOLATION');
     expect(deadLetter.error).toContain('trackingNumber');
   });
 
@@ -54,7 +60,7 @@ test.describe('dead letters', { tag: ['@orders', '@users', '@events', '@failure'
     await events.publish('users.registered', raw, { key });
 
     const { deadLetter } = await events.waitForDeadLetter('users.registered.dlq', { key, value: raw });
-    expect(deadLetter.consumer).toBe(groupName('shop-notifications'));
+    expect(deadLetter).toMatchObject({ consumer: groupName('shop-notifications'), reason: 'NOT_JSON' });
 
     await test.step('the next registration still gets its welcome mail', async () => {
       const user = await factory.registeredUser();
