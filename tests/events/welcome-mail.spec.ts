@@ -18,6 +18,16 @@ test.describe('welcome mail', { tag: ['@users', '@events', '@mail'] }, () => {
     expect(mail.text).toContain(name);
   });
 
+  test('a name with accents, quotes, underscores and a long tail comes back whole in the subject', async ({ factory, mailbox }) => {
+    // Encoded in the header as RFC 2047 words and folded: the mailbox must undo both exactly.
+    const name = `Renée O'Brien_Ünal & "Søn" ${'long-name-'.repeat(5)}end`.slice(0, 100);
+    const { email } = await factory.registeredUser({ name });
+
+    const mail = await mailbox.waitForEmail({ to: email, subject: /welcome/i });
+
+    expect(mail.subject).toBe(`Welcome to Event Shop, ${name}`);
+  });
+
   test('the mail is recorded in notifications against the event that caused it', async ({ factory, events, mailbox, db }) => {
     const { email, name, user } = await factory.registeredUser();
 
