@@ -20,6 +20,11 @@ export const Product = Type.Object(
     category: Type.Object({ slug: Type.String(), name: Type.String() }, strict),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    version: Type.Integer({
+      minimum: 1,
+      description:
+        'Raised by every change of the product, stock moved by orders included; its ETag is this number in quotes ("3")',
+    }),
   },
   { $id: 'Product', title: 'Product', ...strict },
 );
@@ -151,6 +156,30 @@ export const ProductQuery = Type.Object(
   { $id: 'ProductQuery', title: 'ProductQuery' },
 );
 export type ProductQuery = Static<typeof ProductQuery>;
+
+/** One entity tag as HTTP writes it, `"3"` or `W/"3"` (a weak one never matches: If-Match compares strongly). */
+const ENTITY_TAG = '(W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"';
+
+/** A change of a product is conditional (docs/API.md, "Product versions"). */
+export const ProductWriteHeaders = Type.Object({
+  'If-Match': Type.Optional(
+    Type.String({
+      pattern: `^\\s*(\\*|${ENTITY_TAG}(\\s*,\\s*${ENTITY_TAG})*)\\s*$`,
+      description:
+        'The ETag the product was read with, or `*` for whatever version it is at. Missing: 428 PRECONDITION_REQUIRED; ' +
+        'a version that no longer holds: 412 PRECONDITION_FAILED',
+      ...errorMessage('must be * or entity tags from ETag, like "3"'),
+    }),
+  ),
+});
+
+/** The ETag header of an answer that carries a product's version. */
+export const ProductEtag = {
+  ETag: Type.String({
+    pattern: '^"[0-9]+"$',
+    description: "The product's version as a strong entity tag (`\"3\"`); send it back as If-Match to change the product",
+  }),
+};
 
 export const ProductParams = Type.Object({
   id: Type.String({ description: "The product's id (a UUID); an unknown, deleted or malformed id is a 404" }),

@@ -156,8 +156,8 @@ test.describe('roles', { tag: ['@auth', '@api', '@security'] }, () => {
 
     await expectError(await customer.api.createCategory(factory.categoryData()), 403, 'FORBIDDEN');
     await expectError(await customer.api.createProduct(factory.productData(category)), 403, 'FORBIDDEN');
-    await expectError(await customer.api.updateProduct(product.id, { price: 1 }), 403, 'FORBIDDEN');
-    await expectError(await customer.api.deleteProduct(product.id), 403, 'FORBIDDEN');
+    await expectError(await customer.api.updateProduct(product.id, { price: 1 }, { ifMatch: product }), 403, 'FORBIDDEN');
+    await expectError(await customer.api.deleteProduct(product.id, { ifMatch: product }), 403, 'FORBIDDEN');
     expect(await (await customer.api.getProduct(product.id)).json()).toEqual(product);
   });
 

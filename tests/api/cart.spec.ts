@@ -109,7 +109,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
 
   test('an unknown or deleted product is refused with 400 INVALID_PRODUCT', async ({ customer, factory, adminApi }) => {
     const { products } = await factory.productsInOwnCategory(1);
-    await expect(await adminApi.deleteProduct(products[0].id)).toHaveStatus(204);
+    await expect(await adminApi.deleteProduct(products[0].id, { ifMatch: products[0] })).toHaveStatus(204);
 
     await expectError(await customer.api.addToCart({ productId: randomUUID(), quantity: 1 }), 400, 'INVALID_PRODUCT');
     await expectError(await customer.api.addToCart({ productId: products[0].id, quantity: 1 }), 400, 'INVALID_PRODUCT');
@@ -119,7 +119,7 @@ test.describe('cart', { tag: ['@cart', '@api'] }, () => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 20, stock: 10 }));
     await checkout.add(customer, products[0], 2);
 
-    await expect(await adminApi.updateProduct(products[0].id, { price: 17.25 })).toHaveStatus(200);
+    await expect(await adminApi.updateProduct(products[0].id, { price: 17.25 }, { ifMatch: products[0] })).toHaveStatus(200);
 
     const cart = await checkout.cart(customer);
     expect(cart.items[0]).toMatchObject({ unitPrice: 17.25, quantity: 2, lineTotal: 34.5 });

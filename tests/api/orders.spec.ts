@@ -95,7 +95,7 @@ test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
   test('a product deleted since the cart was filled: 400 INVALID_PRODUCT, nothing reserved', async ({ customer, factory, checkout, adminApi }) => {
     const { products } = await factory.productsInOwnCategory(2, () => ({ stock: 5 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0] }, { product: products[1] }]);
-    await expect(await adminApi.deleteProduct(products[0].id)).toHaveStatus(204);
+    await expect(await adminApi.deleteProduct(products[0].id, { ifMatch: products[0] })).toHaveStatus(204);
 
     await expectError(await customer.api.placeOrder({ paymentMethod: 'pm_card_visa' }), 400, 'INVALID_PRODUCT');
 

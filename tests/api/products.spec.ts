@@ -1,6 +1,6 @@
 import { test, expect, expectJson, expectError, detailsByField } from '../../fixtures';
 
-const PRODUCT_FIELDS = ['category', 'createdAt', 'currency', 'description', 'id', 'name', 'price', 'sku', 'stock', 'updatedAt'];
+const PRODUCT_FIELDS = ['category', 'createdAt', 'currency', 'description', 'id', 'name', 'price', 'sku', 'stock', 'updatedAt', 'version'];
 const SKU_PATTERN = /^[A-Z0-9-]{3,64}$/;
 
 test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
@@ -64,11 +64,11 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const product = await factory.product(await factory.category());
     const patch = { price: 42.5, stock: 7 };
 
-    const response = await adminApi.updateProduct(product.id, patch);
+    const response = await adminApi.updateProduct(product.id, patch, { ifMatch: product });
 
     await expect(response).toHaveStatus(200);
     const updated = await expectJson(response);
-    expect(updated).toEqual({ ...product, ...patch, updatedAt: expect.any(String) });
+    expect(updated).toEqual({ ...product, ...patch, updatedAt: expect.any(String), version: product.version + 1 });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(product.updatedAt));
   });
 
@@ -77,7 +77,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const to = await factory.category();
     const product = await factory.product(from);
 
-    const response = await adminApi.updateProduct(product.id, { categorySlug: to.slug });
+    const response = await adminApi.updateProduct(product.id, { categorySlug: to.slug }, { ifMatch: product });
 
     await expect(response).toHaveStatus(200);
     expect((await expectJson(response)).category).toEqual({ slug: to.slug, name: to.name });
@@ -91,7 +91,7 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
     const category = await factory.category();
     const [kept, removed] = await factory.products(category, 2);
 
-    const response = await adminApi.deleteProduct(removed.id);
+    const response = await adminApi.deleteProduct(removed.id, { ifMatch: removed });
 
     await expect(response).toHaveStatus(204);
     await expectError(await api.getProduct(removed.id), 404, 'PRODUCT_NOT_FOUND');
@@ -104,8 +104,9 @@ test.describe('product administration', { tag: ['@catalog', '@api'] }, () => {
 
     await expectError(await api.getProduct(unknown), 404, 'PRODUCT_NOT_FOUND');
     await expectError(await api.getProduct('not-a-uuid'), 404, 'PRODUCT_NOT_FOUND');
+    // 404 comes before any If-Match check: with one or without.
     await expectError(await adminApi.updateProduct(unknown, { stock: 1 }), 404, 'PRODUCT_NOT_FOUND');
-    await expectError(await adminApi.deleteProduct(unknown), 404, 'PRODUCT_NOT_FOUND');
+    await expectError(await adminApi.deleteProduct(unknown, { ifMatch: '*' }), 404, 'PRODUCT_NOT_FOUND');
   });
 
   test('a SKU already used is refused with 409 SKU_EXISTS', async ({ adminApi, factory }) => {
@@ -147,7 +148,7 @@ test.describe('product validation', { tag: ['@catalog', '@api', '@validation'] }
   test('an invalid PATCH is a VALIDATION_ERROR and leaves the product unchanged', async ({ api, adminApi, factory }) => {
     const product = await factory.product(await factory.category());
 
-    const error = await expectError(await adminApi.updateProduct(product.id, { price: 0 }), 400, 'VALIDATION_ERROR');
+    const error = await expectError(await adminApi.updateProduct(product.id, { price: 0 }, { ifMatch: product }), 400, 'VALIDATION_ERROR');
 
     expect(Object.keys(detailsByField(error))).toEqual(['price']);
     expect(await (await api.getProduct(product.id)).json()).toEqual(product);

@@ -116,7 +116,7 @@ test.describe('no event when an action fails', { tag: ['@orders', '@events', '@f
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 2 }));
     const customer = await factory.customer();
     await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 2 }]);
-    await expect(await adminApi.updateProduct(products[0].id, { stock: 1 })).toHaveStatus(200);
+    await expect(await adminApi.updateProduct(products[0].id, { stock: 1 }, { ifMatch: products[0] })).toHaveStatus(200);
 
     await expectError(await customer.api.placeOrder({ paymentMethod: TEST_CARDS.visa }), 409, 'OUT_OF_STOCK');
 

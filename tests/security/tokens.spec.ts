@@ -83,7 +83,7 @@ test.describe('forged tokens', { tag: ['@security', '@auth', '@api'] }, () => {
     const product = await factory.product(await factory.category());
     const token = sign(HS256, { ...genuineClaims(customer), role: 'admin' }, env.jwtSecret);
 
-    await expectError(await api.updateProduct(product.id, { price: 0.01 }, { token }), 403, 'FORBIDDEN');
+    await expectError(await api.updateProduct(product.id, { price: 0.01 }, { token, ifMatch: product }), 403, 'FORBIDDEN');
     expect((await db.productById(product.id))?.price, 'the price in the database').toBe(product.price);
   });
 });

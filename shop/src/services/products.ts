@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isUniqueViolation, type Db } from '../db';
 import type * as Http from '../../../contracts/http';
-import { productNotFound, skuExists, validationError } from '../errors';
+import { preconditionFailed, preconditionRequired, productNotFound, skuExists, validationError } from '../errors';
+import type { Precondition } from '../preconditions';
 import { isUuid, textProblem, type InputCheck } from '../validation';
 import { findCategoryIdBySlug } from './categories';
 
@@ -19,6 +20,7 @@ export interface ProductRow {
   category_name: string;
   created_at: Date;
   updated_at: Date;
+  version: number;
 }
 
 /** Validated product fields, with the category slug already resolved to its id. */
@@ -33,7 +35,7 @@ export interface ProductFields {
 
 /** Selects products joined with their category, from `source` (the table, or a CTE of changed rows). */
 export const selectFrom = (source: string) => `
-  SELECT p.id, p.sku, p.name, p.description, p.price, p.stock, p.created_at, p.updated_at,
+  SELECT p.id, p.sku, p.name, p.description, p.price, p.stock, p.created_at, p.updated_at, p.version,
          c.slug AS category_slug, c.name AS category_name
     FROM ${source} p JOIN categories c ON c.id = p.category_id`;
 
@@ -49,6 +51,7 @@ export function toProduct(row: ProductRow): Product {
     category: { slug: row.category_slug, name: row.category_name },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    version: row.version,
   };
 }
 
@@ -126,16 +129,58 @@ export async function getProduct(db: Db, id: string): Promise<Product> {
   return toProduct(rows[0]);
 }
 
-export async function updateProduct(db: Db, id: string, changes: Partial<ProductFields>): Promise<Product> {
+/**
+ * Which rows an admin's change may apply to, given the versions its If-Match names ($1 of the fragment's numbering
+ * is the array): a stock it sets replaces what orders reserved and released, so it needs the very version read; any
+ * other change only needs that no admin changed the product since (orders moving the stock since do not matter).
+ * In the UPDATE's own WHERE, so two changes made against the same version cannot both apply.
+ */
+function versionCondition(precondition: Precondition, setsStock: boolean, param: number): { sql: string; values: unknown[] } {
+  if (precondition.kind === 'any') return { sql: 'TRUE', values: [] };
+  const sql = setsStock
+    ? `version = ANY($${param}::int[])`
+    : `EXISTS (SELECT 1 FROM unnest($${param}::int[]) AS seen(v) WHERE seen.v BETWEEN edited_version AND version)`;
+  return { sql, values: [precondition.versions] };
+}
+
+/** Why a change did not apply: the product is gone (404), or its If-Match no longer holds (412, with the version). */
+async function refusalOf(db: Db, id: string, precondition: Precondition | undefined, setsStock: boolean): Promise<Error> {
+  const { rows } = await db.query<{ version: number; edited_version: number }>(
+    'SELECT version, edited_version FROM products WHERE id = $1 AND deleted_at IS NULL',
+    [id],
+  );
+  const current = rows[0];
+  if (!current) return productNotFound();
+  if (!precondition) return preconditionRequired();
+  const seen = precondition.kind === 'versions' ? precondition.versions : [];
+  const onlyStockMoved = setsStock && seen.some((v) => v >= current.edited_version && v <= current.version);
+  return preconditionFailed(
+    onlyStockMoved
+      ? 'Orders changed the stock of the product since that version, and a stock set now would undo them'
+      : 'The product was changed since that version',
+    current.version,
+  );
+}
+
+/** docs/API.md, "Product versions": the change applies only if the If-Match holds, checked in the same statement. */
+export async function updateProduct(
+  db: Db,
+  id: string,
+  changes: Partial<ProductFields>,
+  precondition: Precondition | undefined,
+): Promise<Product> {
   if (!isUuid(id)) throw productNotFound();
+  const setsStock = changes.stock !== undefined;
+  if (!precondition) throw await refusalOf(db, id, precondition, setsStock);
+  const condition = versionCondition(precondition, setsStock, 8);
   const { rows } = await db
     .query<ProductRow>(
       `WITH p AS (
          UPDATE products SET
            sku = COALESCE($2, sku), name = COALESCE($3, name), description = COALESCE($4, description),
            price = COALESCE($5, price), stock = COALESCE($6, stock), category_id = COALESCE($7, category_id),
-           updated_at = now()
-         WHERE id = $1 AND deleted_at IS NULL RETURNING *
+           updated_at = now(), edited_version = version + 1
+         WHERE id = $1 AND deleted_at IS NULL AND ${condition.sql} RETURNING *
        ) ${selectFrom('p')}`,
       [
         id,
@@ -145,19 +190,23 @@ export async function updateProduct(db: Db, id: string, changes: Partial<Product
         changes.price?.toFixed(2) ?? null,
         changes.stock ?? null,
         changes.categoryId ?? null,
+        ...condition.values,
       ],
     )
     .catch(rethrowSkuConflict);
-  if (!rows[0]) throw productNotFound();
+  if (!rows[0]) throw await refusalOf(db, id, precondition, setsStock);
   return toProduct(rows[0]);
 }
 
-/** Soft delete: the row stays for the record, but the API and pages no longer show it. */
-export async function deleteProduct(db: Db, id: string): Promise<void> {
+/** Soft delete: the row stays for the record, but the API and pages no longer show it. Conditional as a PATCH is. */
+export async function deleteProduct(db: Db, id: string, precondition: Precondition | undefined): Promise<void> {
   if (!isUuid(id)) throw productNotFound();
+  if (!precondition) throw await refusalOf(db, id, precondition, false);
+  const condition = versionCondition(precondition, false, 2);
   const { rowCount } = await db.query(
-    'UPDATE products SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
-    [id],
+    `UPDATE products SET deleted_at = now(), updated_at = now(), edited_version = version + 1
+      WHERE id = $1 AND deleted_at IS NULL AND ${condition.sql}`,
+    [id, ...condition.values],
   );
-  if (rowCount === 0) throw productNotFound();
+  if (rowCount === 0) throw await refusalOf(db, id, precondition, false);
 }
