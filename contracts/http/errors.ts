@@ -38,9 +38,18 @@ export const ERROR_CODES = {
   REVIEW_NOT_ALLOWED: 'reviewing a product the customer has no delivered order of',
   ALREADY_REVIEWED: 'a second review of the same product by the same customer',
   TOO_MANY_ATTEMPTS: 'login locked for this email; Retry-After says for how long',
+  PRECONDITION_FAILED:
+    'the If-Match of a product change names a version that no longer holds (an admin changed the product since, or orders moved the stock a stock change sets); nothing was changed, an `If-Match` detail and the ETag header name the current version',
+  PRECONDITION_REQUIRED: 'a product change without If-Match: send the ETag the product was read with (or `*`); nothing was changed',
   PAYLOAD_TOO_LARGE: 'a body over 1 MiB',
   UNSUPPORTED_MEDIA_TYPE: 'an /api body that is not application/json (or a +json type); forms and text are for the HTML pages',
   SERVICE_UNAVAILABLE: 'the shop cannot serve the request now: its database is unreachable, or no connection came free in time; nothing was changed, and `Retry-After` says when to try again',
+  GRAPHQL_PARSE_FAILED: 'a GraphQL document (POST /graphql) that is not GraphQL: the message and `locations` say where',
+  GRAPHQL_VALIDATION_FAILED:
+    "a GraphQL document or its variables that the schema refuses (an unknown field, a missing argument, a value of the wrong type, introspection); nothing ran",
+  QUERY_TOO_DEEP: 'a GraphQL query nested deeper than the shop allows (`extensions.maxDepth`); nothing ran',
+  QUERY_TOO_COMPLEX:
+    'a GraphQL query whose estimated cost (fields times list sizes) or size in tokens is over the limit (`extensions.cost`, `maxCost`, `maxTokens`); nothing ran',
   INTERNAL_ERROR: "a bug; the details are in the shop's log, not in the answer",
 } as const;
 

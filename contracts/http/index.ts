@@ -3,6 +3,7 @@
  * with their static types. The shop's routes declare them, validate requests against them and publish them as the
  * OpenAPI document (`GET /openapi.json`, kept in contracts/openapi.json); the suite reads the same.
  */
+import { AuditAction, AuditEntry, AuditLogPage } from './audit';
 import { Cart, CartDiscount, CartItemChange, Country, LineItem, NewCartItem, NewShippingAddress, ShippingAddress } from './cart';
 import { Category, CategoryList, NewCategory } from './categories';
 import { DependencyState, Health } from './common';
@@ -14,6 +15,7 @@ import { NewReview, Review, ReviewList } from './reviews';
 import { Credentials, NewUser, RefreshRequest, Role, TokenPair, User, UserChanges } from './users';
 import { PaymentEvent, WebhookReceipt } from './webhooks';
 
+export * from './audit';
 export * from './cart';
 export * from './categories';
 export * from './common';
@@ -71,4 +73,7 @@ export const NAMED_SCHEMAS = [
   Shipment,
   PaymentEvent,
   WebhookReceipt,
+  AuditAction,
+  AuditEntry,
+  AuditLogPage,
 ];

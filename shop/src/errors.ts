@@ -38,6 +38,22 @@ export const productNotFound = () => new AppError(404, 'PRODUCT_NOT_FOUND', 'Pro
 export const categoryNotFound = () => new AppError(404, 'CATEGORY_NOT_FOUND', 'Category not found');
 export const emailExists = () => new AppError(409, 'EMAIL_EXISTS', 'An account with this email already exists');
 export const skuExists = () => new AppError(409, 'SKU_EXISTS', 'A product with this SKU already exists');
+export const preconditionRequired = () =>
+  new AppError(
+    428,
+    'PRECONDITION_REQUIRED',
+    'A change of a product needs If-Match with the ETag it was read with (or *); nothing was changed',
+    [{ field: 'If-Match', message: 'is required' }],
+  );
+/** The current version is in the detail and the ETag header, for a client that reads the product again. */
+export const preconditionFailed = (why: string, currentVersion: number) =>
+  new AppError(
+    412,
+    'PRECONDITION_FAILED',
+    `${why}; nothing was changed. Its current version is ${currentVersion}: read it again and redo the change`,
+    [{ field: 'If-Match', message: `must name the current version "${currentVersion}"` }],
+    { etag: `"${currentVersion}"` },
+  );
 export const categoryExists = () => new AppError(409, 'CATEGORY_EXISTS', 'A category with this slug already exists');
 export const invalidProduct = (details?: FieldIssue[]) =>
   new AppError(400, 'INVALID_PRODUCT', 'The product does not exist', details);
@@ -84,6 +100,8 @@ export const serviceUnavailable = (message: string, retryAfterSeconds: number) =
   new AppError(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'retry-after': String(retryAfterSeconds) });
 /** Postgres unreachable or restarting: it usually answers again within seconds, so a short Retry-After. */
 export const databaseUnavailable = () => serviceUnavailable('The database is unavailable; try again shortly', 1);
+/** The shop is stopping: requests that arrive meanwhile are refused, so another instance (or this one, restarted) takes them. */
+export const shuttingDown = () => serviceUnavailable('The shop is restarting; nothing was done. Try again shortly.', 1);
 /** No database connection came free in time (the pool is busy): nothing was done, try again shortly. */
 export const databaseBusy = () => serviceUnavailable('The shop is busy; nothing was done. Try again shortly.', 1);
 
@@ -93,7 +111,7 @@ function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 }
 
 /** Fastify's own client errors (body parsing, media type, size) mapped onto the shop's codes. */
-function fromFastifyError(error: FastifyError): AppError | undefined {
+export function fromFastifyError(error: FastifyError): AppError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -116,7 +134,7 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
 const NO_CONNECTION_IN_TIME = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
 
 /** An error of the shop's own infrastructure that has a clear answer (a busy pool is a 503, not a 500). */
-function fromInfrastructureError(error: Error): AppError | undefined {
+export function fromInfrastructureError(error: Error): AppError | undefined {
   return NO_CONNECTION_IN_TIME.has(error.message) ? databaseBusy() : undefined;
 }
 

@@ -20,6 +20,24 @@ export interface UserRegisteredPayload {
   name: string;
 }
 
+/** The profile fields a users.updated event can name; a password only by name, never a value or hash. */
+export const USER_UPDATED_FIELDS = ['name', 'email', 'password'] as const;
+export type UserUpdatedField = (typeof USER_UPDATED_FIELDS)[number];
+
+export interface UserUpdatedPayload {
+  userId: string;
+  /** The fields that changed, in USER_UPDATED_FIELDS order. */
+  changedFields: UserUpdatedField[];
+  /** Before and after of the changed name and email (the password has none). */
+  changes: { name?: { before: string; after: string }; email?: { before: string; after: string } };
+  updatedAt: string;
+}
+
+export interface UserDeletedPayload {
+  userId: string;
+  deletedAt: string;
+}
+
 export const ORDER_EVENT_TYPES = [
   'orders.created',
   'orders.paid',
@@ -30,7 +48,9 @@ export const ORDER_EVENT_TYPES = [
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
-export const EVENT_TYPES = ['users.registered', ...ORDER_EVENT_TYPES] as const;
+export const USER_EVENT_TYPES = ['users.registered', 'users.updated', 'users.deleted'] as const;
+
+export const EVENT_TYPES = [...USER_EVENT_TYPES, ...ORDER_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The envelope versions this shop reads; an envelope of another version is refused before its contract is checked. */
@@ -42,6 +62,8 @@ export const EVENT_VERSIONS: readonly number[] = [1];
  */
 export const KEY_FIELD: { [T in EventType]: T extends OrderEventType ? 'orderId' : 'userId' } = {
   'users.registered': 'userId',
+  'users.updated': 'userId',
+  'users.deleted': 'userId',
   'orders.created': 'orderId',
   'orders.paid': 'orderId',
   'orders.payment_failed': 'orderId',
@@ -63,6 +85,8 @@ export interface OrderEventPayloads {
 /** The payload of every event the shop publishes, by type. */
 export interface EventPayloads extends OrderEventPayloads {
   'users.registered': UserRegisteredPayload;
+  'users.updated': UserUpdatedPayload;
+  'users.deleted': UserDeletedPayload;
 }
 
 /** What every order event's payload starts with; `sequence` is the order's own event counter (created = 1). */

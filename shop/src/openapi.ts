@@ -19,6 +19,7 @@ const TAGS = [
   { name: 'cart', description: "The caller's own cart" },
   { name: 'orders', description: 'Placing, paying, cancelling, shipping and delivering orders' },
   { name: 'webhooks', description: "The payment provider's events" },
+  { name: 'audit', description: 'Who changed what (admins)' },
 ];
 
 type Operation = { responses?: Record<string, { headers?: Record<string, unknown> }> };

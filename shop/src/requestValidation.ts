@@ -5,6 +5,7 @@ import type { Static, TSchema } from 'typebox';
 import * as Http from '../../contracts/http';
 import { validationError, type AppError, type FieldIssue } from './errors';
 import { checkShippingAddress } from './services/addresses';
+import { checkAuditLogQuery } from './services/auditLog';
 import { checkNewCategory } from './services/categories';
 import { checkNewOrder } from './services/checkout';
 import { checkNewDiscountCode } from './services/discounts';
@@ -52,6 +53,7 @@ const CHECKS: Record<string, InputCheck<never>> = {
   [id(Http.NewShippingAddress)]: checkShippingAddress,
   [id(Http.NewOrder)]: checkNewOrder,
   [id(Http.Shipment)]: checkShipment,
+  [id(Http.AuditLogQuery)]: checkAuditLogQuery,
 };
 
 function id(schema: TSchema): string {

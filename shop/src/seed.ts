@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Faker, en } from '@faker-js/faker';
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './db';
@@ -8,8 +9,9 @@ const CATEGORY_COUNT = 5;
 /** Serialises seeding when shops start on one database at once, so the catalog is seeded once. */
 const SEED_LOCK_KEY = 7_240_003;
 
+/** The admin as configured; a change it makes is audited under a correlation id of this start's own. */
 export async function seedAdmin(pool: Pool, admin: { email: string; password: string }): Promise<void> {
-  await withTransaction(pool, (client) => upsertAdmin(client, admin.email, admin.password));
+  await withTransaction(pool, (client) => upsertAdmin(client, admin.email, admin.password, randomUUID()));
 }
 
 /**

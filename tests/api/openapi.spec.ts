@@ -50,6 +50,7 @@ const DOCUMENTED_ROUTES: Array<{ route: string; success: number; body: string | 
   { route: 'POST /api/orders/{id}/ship', success: 200, body: 'Order', bearer: true },
   { route: 'POST /api/orders/{id}/deliver', success: 200, body: 'Order', bearer: true },
   { route: 'POST /api/webhooks/payments', success: 200, body: 'WebhookReceipt', bearer: false },
+  { route: 'GET /api/audit-log', success: 200, body: 'AuditLogPage', bearer: true },
 ];
 
 const schemaOf = (answer: Operation['responses'][string] | undefined) => answer?.content?.['application/json']?.schema?.$ref;

@@ -1,4 +1,10 @@
-import type { OrderPaidPayload, OrderPaymentFailedPayload, OrderShippedPayload, UserRegisteredPayload } from '../events';
+import type {
+  OrderPaidPayload,
+  OrderPaymentFailedPayload,
+  OrderShippedPayload,
+  UserDeletedPayload,
+  UserRegisteredPayload,
+} from '../events';
 import { formatCents, toCents } from '../money';
 import type { Order } from '../services/orders';
 import { html } from '../web/html';
@@ -89,6 +95,58 @@ export function paymentFailedMail(customer: { name: string }, failure: OrderPaym
 <p>The payment for your order ${failure.orderId} failed: ${failure.reason}</p>
 <p>The order has been cancelled and nothing was charged.</p>
 <p><a href="${catalogUrl}">Order again</a></p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+/**
+ * An address with its local part hidden but its first character: the old mailbox learns where mail goes now without
+ * being handed the address whole (it may no longer be the user's own, a former employer's say).
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** To the old address, when the email changed. */
+export function emailChangedMail(change: { name: string; before: string; after: string }, publicUrl: string): MailContent {
+  const loginUrl = `${publicUrl}/login`;
+  const masked = maskEmail(change.after);
+  return {
+    subject: 'Your Event Shop email was changed',
+    text: `Hi ${change.name},\n\nThe email address of your Event Shop account was changed from ${change.before} to ${masked}.\nMail about your account and your orders now goes to the new address.\nIf you did not make this change, log in and change it back, or write to us at once: ${loginUrl}\n\nEvent Shop\n`,
+    html: html`<p>Hi ${change.name},</p>
+<p>The email address of your Event Shop account was changed from ${change.before} to ${masked}.</p>
+<p>Mail about your account and your orders now goes to the new address.</p>
+<p>If you did not make this change, <a href="${loginUrl}">log in</a> and change it back, or write to us at once.</p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+/** To the user, when the password changed (every session was logged out with it). */
+export function passwordChangedMail(user: { name: string }, publicUrl: string): MailContent {
+  const loginUrl = `${publicUrl}/login`;
+  return {
+    subject: 'Your Event Shop password was changed',
+    text: `Hi ${user.name},\n\nThe password of your Event Shop account was changed, and every session was logged out.\nLog in with the new password: ${loginUrl}\nIf you did not make this change, write to us at once.\n\nEvent Shop\n`,
+    html: html`<p>Hi ${user.name},</p>
+<p>The password of your Event Shop account was changed, and every session was logged out.</p>
+<p><a href="${loginUrl}">Log in with the new password</a></p>
+<p>If you did not make this change, write to us at once.</p>
+<p>Event Shop</p>`.value,
+  };
+}
+
+/** To the address the account had, once it is deleted. */
+export function accountDeletedMail(account: { name: string; email: string }, deletion: UserDeletedPayload, publicUrl: string): MailContent {
+  const when = deletion.deletedAt.slice(0, 10);
+  return {
+    subject: 'Your Event Shop account was deleted',
+    text: `Hi ${account.name},\n\nYour Event Shop account for ${account.email} was deleted on ${when}. You can no longer log in with it.\nYou are welcome to register again at any time: ${publicUrl}/register\nIf you did not ask for this, write to us at once.\n\nEvent Shop\n`,
+    html: html`<p>Hi ${account.name},</p>
+<p>Your Event Shop account for ${account.email} was deleted on ${when}. You can no longer log in with it.</p>
+<p>You are welcome to <a href="${publicUrl}/register">register again</a> at any time.</p>
+<p>If you did not ask for this, write to us at once.</p>
 <p>Event Shop</p>`.value,
   };
 }

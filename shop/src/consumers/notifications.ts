@@ -1,13 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { withTransaction } from '../db';
-import type { EventEnvelope, OrderEventBase } from '../events';
+import type { EventEnvelope, OrderEventBase, UserDeletedPayload, UserUpdatedPayload } from '../events';
 import type { Mailer } from '../mailer';
 import { findOrderRow, withItems } from '../services/orders';
 import { findActiveUser, type User } from '../services/users';
 import { startEventConsumer } from './eventConsumer';
-import { orderConfirmationMail, orderShippedMail, paymentFailedMail, welcomeMail, type MailContent } from './mails';
+import {
+  accountDeletedMail,
+  emailChangedMail,
+  orderConfirmationMail,
+  orderShippedMail,
+  passwordChangedMail,
+  paymentFailedMail,
+  welcomeMail,
+  type MailContent,
+} from './mails';
 
 export interface NotificationsOptions {
   kafka: Kafka;
@@ -21,10 +31,30 @@ export interface NotificationsOptions {
   joinTimeoutMs: number;
 }
 
-type NotificationKind = 'welcome' | 'order_confirmation' | 'order_shipped' | 'payment_failed';
+type NotificationKind =
+  | 'welcome'
+  | 'order_confirmation'
+  | 'order_shipped'
+  | 'payment_failed'
+  | 'email_changed'
+  | 'password_changed'
+  | 'account_deleted';
+
+/** The kinds one event can give together (users.updated: email and password), so each needs a Message-ID of its own. */
+const SHARED_EVENT_KINDS: ReadonlySet<NotificationKind> = new Set(['email_changed', 'password_changed']);
 
 /**
- * Sends a mail once per event: the notifications row (unique event_id) and the mail share a transaction, so a
+ * The Message-ID's local part: the event id, or for a kind that shares its event, a UUID-shaped digest of both (as
+ * stable across resends, and no longer: a longer id is folded onto a line of its own, which MailHog misreads).
+ */
+function messageKey(eventId: string, kind: NotificationKind): string {
+  if (!SHARED_EVENT_KINDS.has(kind)) return eventId;
+  const hex = createHash('sha256').update(`${eventId}/${kind}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Sends a mail once per event and kind: the notifications row (unique event_id and kind) and the mail share a transaction, so a
  * redelivered event finds the row and sends nothing, a failed send leaves no row and is retried, and a second
  * consumer given the same event (a rebalance) waits on the uncommitted row. One gap is left: SMTP accepted the
  * mail but the commit failed (Postgres went away just then). The consumer remembers those events, and the retry
@@ -36,30 +66,32 @@ function mailSender(options: NotificationsOptions) {
   const domain = /@([^>\s]+)>?\s*$/.exec(options.mailFrom)?.[1] ?? 'event-shop.local';
 
   return async function sendOnce(eventId: string, kind: NotificationKind, to: string, mail: MailContent): Promise<void> {
+    const key = `${eventId}/${kind}`;
+    const messageId = `<${messageKey(eventId, kind)}@${domain}>`;
     let sent = false;
     try {
       await withTransaction(options.pool, async (client) => {
         const { rowCount } = await client.query(
           `INSERT INTO notifications (event_id, kind, recipient, subject) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (event_id) DO NOTHING`,
+           ON CONFLICT (event_id, kind) DO NOTHING`,
           [eventId, kind, to, mail.subject],
         );
         if (rowCount === 0) {
           options.log.info({ eventId, kind }, 'mail already sent for this event');
           return;
         }
-        if (sentNotRecorded.has(eventId)) {
+        if (sentNotRecorded.has(key)) {
           options.log.info({ eventId, kind }, 'mail sent before; recording it without sending again');
           return;
         }
-        await options.mailer.sendMail({ from: options.mailFrom, to, messageId: `<${eventId}@${domain}>`, ...mail });
+        await options.mailer.sendMail({ from: options.mailFrom, to, messageId, ...mail });
         sent = true;
       });
     } catch (error) {
-      if (sent) sentNotRecorded.add(eventId);
+      if (sent) sentNotRecorded.add(key);
       throw error;
     }
-    sentNotRecorded.delete(eventId);
+    sentNotRecorded.delete(key);
   };
 }
 
@@ -70,9 +102,52 @@ async function customerOf(options: NotificationsOptions, event: EventEnvelope<Or
   return customer;
 }
 
+/** A user's name and address as they are now, deleted or not (a deleted account keeps its row). */
+async function accountOf(options: NotificationsOptions, userId: string): Promise<{ name: string; email: string; deleted: boolean } | undefined> {
+  const { rows } = await options.pool.query<{ name: string; email: string; deleted: boolean }>(
+    'SELECT name, email, deleted_at IS NOT NULL AS deleted FROM users WHERE id = $1',
+    [userId],
+  );
+  return rows[0];
+}
+
 /**
- * Starts the `notifications` consumer: the welcome mail on users.registered, and the order mails on orders.paid,
- * orders.shipped and orders.payment_failed. Resolves once it has joined its group.
+ * users.updated: the email changed → a mail to the old address (whatever has happened to the account since: the old
+ * mailbox is who must hear of it); the password changed → a mail to the user's current address, unless deleted since.
+ */
+async function mailUserUpdated(options: NotificationsOptions, sendOnce: ReturnType<typeof mailSender>, event: EventEnvelope<UserUpdatedPayload>) {
+  const { userId, changedFields, changes } = event.payload;
+  const account = await accountOf(options, userId);
+  if (!account) {
+    options.log.info({ eventId: event.eventId, userId }, 'no mail: no such user');
+    return;
+  }
+  if (changes.email) {
+    const mail = emailChangedMail({ name: account.name, ...changes.email }, options.publicUrl);
+    await sendOnce(event.eventId, 'email_changed', changes.email.before, mail);
+  }
+  if (!changedFields.includes('password')) return;
+  if (account.deleted) {
+    options.log.info({ eventId: event.eventId, userId }, 'no password mail: the user no longer exists');
+    return;
+  }
+  await sendOnce(event.eventId, 'password_changed', account.email, passwordChangedMail(account, options.publicUrl));
+}
+
+/** users.deleted: a confirmation to the address the account had. */
+async function mailUserDeleted(options: NotificationsOptions, sendOnce: ReturnType<typeof mailSender>, event: EventEnvelope<UserDeletedPayload>) {
+  const account = await accountOf(options, event.payload.userId);
+  if (!account) {
+    options.log.info({ eventId: event.eventId, userId: event.payload.userId }, 'no mail: no such user');
+    return;
+  }
+  await sendOnce(event.eventId, 'account_deleted', account.email, accountDeletedMail(account, event.payload, options.publicUrl));
+}
+
+/**
+ * Starts the `notifications` consumer: the welcome mail on users.registered, the account mails on users.updated and
+ * users.deleted, and the order mails on orders.paid, orders.shipped and orders.payment_failed. Resolves once it has
+ * joined its group.
  */
 export function startNotificationsConsumer(options: NotificationsOptions): Promise<Consumer> {
   const sendOnce = mailSender(options);
@@ -82,6 +157,8 @@ export function startNotificationsConsumer(options: NotificationsOptions): Promi
     handlers: {
       'users.registered': async (event) =>
         sendOnce(event.eventId, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
+      'users.updated': async (event) => mailUserUpdated(options, sendOnce, event),
+      'users.deleted': async (event) => mailUserDeleted(options, sendOnce, event),
       'orders.paid': async (event) => {
         const customer = await customerOf(options, event);
         const row = await findOrderRow(options.pool, event.payload.orderId);

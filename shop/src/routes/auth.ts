@@ -31,7 +31,7 @@ export function registerAuthRoutes(app: ApiApp, context: ShopContext): void {
         },
       },
     },
-    async (request) => (await context.sessions.login(credentialsOf(request.body))).tokens,
+    async (request) => (await context.sessions.login(credentialsOf(request.body), request.id)).tokens,
   );
 
   app.post(

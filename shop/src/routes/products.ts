@@ -5,27 +5,42 @@ import {
   NewProduct,
   Product,
   ProductChanges,
+  ProductEtag,
   ProductPage,
   ProductParams,
   ProductQuery,
+  ProductWriteHeaders,
   ref,
   response,
+  withHeaders,
 } from '../../../contracts/http';
+import type { FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
+import { etagOf, preconditionOf } from '../preconditions';
 import type { ApiApp } from '../server';
 import { listProducts, productQueryOf } from '../services/productListing';
-import { createProduct, deleteProduct, getProduct, newProductOf, productChangesOf, updateProduct } from '../services/products';
-import { accessHooks, BEARER } from './access';
+import { userActor } from '../services/auditLog';
+import { createAuditedProduct, deleteAuditedProduct, updateAuditedProduct } from '../services/productAudit';
+import { getProduct, newProductOf, productChangesOf } from '../services/products';
+import { accessHooks, BEARER, callerOf } from './access';
 import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
 const API_PAGE_SIZE = 20;
 const LISTING_CACHE_CONTROL = 'public, max-age=30';
 const tags = ['products'];
 
+/** The admin's change, audited under the request's correlation id. */
+const byAdmin = (request: FastifyRequest) => ({ actor: userActor(callerOf(request).id), correlationId: request.id });
+
 /** docs/API.md, "Categories and products" and "Listing". */
 export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
   const access = accessHooks(context);
   const adminOnly = { ...TOKEN_ERRORS, 403: errorResponse('FORBIDDEN') };
+  // docs/API.md, "Product versions": a change names the version it was made against.
+  const conditional = {
+    412: withHeaders(errorResponse('PRECONDITION_FAILED'), ProductEtag),
+    428: errorResponse('PRECONDITION_REQUIRED'),
+  };
 
   app.get(
     '/api/products',
@@ -58,10 +73,16 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
         operationId: 'getProduct',
         summary: 'A product',
         params: ProductParams,
-        response: { 200: response('The product', ref(Product)), 404: errorResponse('PRODUCT_NOT_FOUND') },
+        response: {
+          200: response('The product; its ETag is its version', ref(Product), ProductEtag),
+          404: errorResponse('PRODUCT_NOT_FOUND'),
+        },
       },
     },
-    async (request) => getProduct(context.pool, request.params.id),
+    async (request, reply) => {
+      const product = await getProduct(context.pool, request.params.id);
+      return reply.header('etag', etagOf(product.version)).send(product);
+    },
   );
 
   app.post(
@@ -84,7 +105,8 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
       },
     },
     async (request, reply) => {
-      const product = await createProduct(context.pool, await newProductOf(context.pool, request.body));
+      const fields = await newProductOf(context.pool, request.body);
+      const product = await createAuditedProduct(context.pool, fields, byAdmin(request));
       return reply.code(201).header('location', `/api/products/${product.id}`).send(product);
     },
   );
@@ -96,21 +118,28 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
       schema: {
         tags,
         operationId: 'updateProduct',
-        summary: 'Change any of the fields of a product (admin)',
+        summary: 'Change any of the fields of a product (admin), against the version read',
         security: BEARER,
         params: ProductParams,
+        headers: ProductWriteHeaders,
         body: ref(ProductChanges),
         response: {
-          200: response('The product as changed', ref(Product)),
+          200: response('The product as changed, with its new ETag', ref(Product), ProductEtag),
           400: errorResponse(...BODY_ERRORS),
           ...adminOnly,
           404: errorResponse('PRODUCT_NOT_FOUND'),
           409: errorResponse('SKU_EXISTS'),
+          ...conditional,
           ...BODY_PARSER_ERRORS,
         },
       },
     },
-    async (request) => updateProduct(context.pool, request.params.id, await productChangesOf(context.pool, request.body)),
+    async (request, reply) => {
+      const changes = await productChangesOf(context.pool, request.body);
+      const precondition = preconditionOf(request.headers['if-match']);
+      const product = await updateAuditedProduct(context.pool, request.params.id, changes, precondition, byAdmin(request));
+      return reply.header('etag', etagOf(product.version)).send(product);
+    },
   );
 
   app.delete(
@@ -120,15 +149,22 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
       schema: {
         tags,
         operationId: 'deleteProduct',
-        summary: 'Delete a product (admin)',
+        summary: 'Delete a product (admin), against the version read',
         description: 'A soft delete: the product keeps its SKU, which stays taken.',
         security: BEARER,
         params: ProductParams,
-        response: { 204: emptyResponse('Deleted'), ...adminOnly, 404: errorResponse('PRODUCT_NOT_FOUND') },
+        headers: ProductWriteHeaders,
+        response: {
+          204: emptyResponse('Deleted'),
+          400: errorResponse('VALIDATION_ERROR'),
+          ...adminOnly,
+          404: errorResponse('PRODUCT_NOT_FOUND'),
+          ...conditional,
+        },
       },
     },
     async (request, reply) => {
-      await deleteProduct(context.pool, request.params.id);
+      await deleteAuditedProduct(context.pool, request.params.id, preconditionOf(request.headers['if-match']), byAdmin(request));
       return reply.code(204).send();
     },
   );

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { emptyResponse, errorResponse, Headers, NewUser, ref, response, User, UserChanges, UserParams } from '../../../contracts/http';
 import type { ShopContext } from '../context';
 import type { ApiApp } from '../server';
 import { deleteUser, getUser, registerUser, registrationOf, updateUser, userChangesOf, type User as ShopUser } from '../services/users';
-import { accessHooks, BEARER } from './access';
+import { userActor, type Attribution } from '../services/auditLog';
+import { accessHooks, BEARER, callerOf } from './access';
 import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
 const etagOf = (user: ShopUser): string => `"${createHash('sha1').update(JSON.stringify(user)).digest('base64url')}"`;
@@ -18,6 +20,9 @@ function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 const CACHE_CONTROL = 'private, max-age=60';
+
+/** The caller (the user themself, or an admin) acts, under the request's correlation id. */
+const attribution = (request: FastifyRequest): Attribution => ({ actor: userActor(callerOf(request).id), correlationId: request.id });
 const tags = ['users'];
 
 /** docs/API.md, "Users". */
@@ -87,6 +92,9 @@ export function registerUserRoutes(app: ApiApp, context: ShopContext): void {
         tags,
         operationId: 'updateUser',
         summary: 'Change a name, email or password',
+        description:
+          'Publishes users.updated (the changed field names; a password only by name) when a value changed, and records ' +
+          'the change in the audit log; a field sent with its current value changes nothing.',
         security: BEARER,
         params: UserParams,
         body: ref(UserChanges),
@@ -99,7 +107,7 @@ export function registerUserRoutes(app: ApiApp, context: ShopContext): void {
         },
       },
     },
-    async (request) => updateUser(context.pool, request.params.id, userChangesOf(request.body)),
+    async (request) => updateUser(context.pool, request.params.id, userChangesOf(request.body), attribution(request)),
   );
 
   app.delete(
@@ -111,14 +119,15 @@ export function registerUserRoutes(app: ApiApp, context: ShopContext): void {
         operationId: 'deleteUser',
         summary: 'Delete a user',
         description:
-          'A soft delete: the user can no longer log in, the email may be registered again, their orders are archived.',
+          'A soft delete: the user can no longer log in, the email may be registered again, their orders are archived. ' +
+          'Publishes users.deleted.',
         security: BEARER,
         params: UserParams,
         response: { 204: emptyResponse('Deleted'), ...selfOrAdmin },
       },
     },
     async (request, reply) => {
-      await deleteUser(context.pool, request.params.id);
+      await deleteUser(context.pool, request.params.id, attribution(request));
       return reply.code(204).send();
     },
   );

@@ -13,6 +13,7 @@ import {
 import { centsToDecimal } from '../money';
 import type * as Http from '../../../contracts/http';
 import { textProblem, type InputCheck } from '../validation';
+import { userActor } from './auditLog';
 import { lockCart, readCart, shortItem } from './cart';
 import { getOrderFor, type Order } from './orders';
 import { createOrder } from './orderTransitions';
@@ -169,7 +170,9 @@ export class Checkout {
   private async pay(user: User, reservation: Reservation, origin: Origin): Promise<Order> {
     const { orderId, totalCents, paymentMethod } = reservation;
     const charge = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod }, origin);
-    const settled = await withTransaction(this.pool, (client) => settleCharge(client, orderId, charge, origin.id));
+    // The provider's answer to the customer's own call: the customer's move.
+    const by = { actor: userActor(user.id), correlationId: origin.id };
+    const settled = await withTransaction(this.pool, (client) => settleCharge(client, orderId, charge, by));
     if (settled.outcome === 'discarded') throw charge.ok ? new Error('a successful charge was discarded') : charge.error;
     if (settled.outcome === 'already') {
       const status = settled.order?.status;

@@ -2,6 +2,8 @@ import type { PoolClient } from 'pg';
 import { forbidden, invalidStatusTransition } from '../errors';
 import { ORDER_EVENT_TYPES, type OrderEventBase, type OrderEventPayloads, type OrderEventType } from '../events';
 import type { ShippingAddress } from './addresses';
+import { changesBetween, recordAudit, type Attribution } from './auditLog';
+import { auditMove } from './orderAudit';
 import { appendOrderEvent } from './orderEvents';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../contracts/http';
 
@@ -209,25 +211,32 @@ async function releaseStock(client: PoolClient, orderId: string): Promise<void> 
 
 /**
  * Makes a checked move of one order, whose row the caller's transaction has locked: the status, its timestamp and the
- * changes, guarded on the status the move was checked from; the reserved stock back if the move releases it; and the
- * move's event in the outbox with the order's next sequence. `details` builds the event from the order as written and
- * the time of the move.
+ * changes, guarded on the status the move was checked from; the reserved stock back if the move releases it; the
+ * audit entry (and a refund's, when it sets refunded_at) by `by`'s actor; and the move's event in the outbox with the
+ * order's next sequence and `by`'s correlation id. `details` builds the event from the order as written and the time
+ * of the move.
  */
 export async function writeMove<C extends OrderMoveCause>(
   client: PoolClient,
   move: Move<C>,
-  correlationId: string,
+  by: Attribution,
   changes: Changes,
   details: (after: OrderState, at: Date) => DetailsOf<C>,
 ): Promise<void> {
   const { order, transition } = move;
   const params: unknown[] = [order.id, order.status, transition.to];
   const sets = ['status = $3'];
+  const columns = ['status'];
   const stamp = STAMPED_AT[transition.to];
-  if (stamp) sets.push(`${stamp} = now()`);
+  if (stamp) {
+    sets.push(`${stamp} = now()`);
+    columns.push(stamp);
+  }
   // The column names come from the Changes type, never from input.
   for (const [column, value] of Object.entries(changes)) {
-    if (value !== undefined) sets.push(`${column} = ${value === NOW ? 'now()' : `$${params.push(value)}`}`);
+    if (value === undefined) continue;
+    sets.push(`${column} = ${value === NOW ? 'now()' : `$${params.push(value)}`}`);
+    columns.push(column);
   }
   const { rows } = await client.query<OrderState & { moved_at: Date }>(
     `UPDATE orders SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING *, now() AS moved_at`,
@@ -236,13 +245,14 @@ export async function writeMove<C extends OrderMoveCause>(
   // The caller holds the row's lock and checked the move from the status it read, so only a bug gets here.
   if (!rows[0]) throw new Error(`order ${order.id} is no longer ${order.status}`);
   if (transition.releasesStock) await releaseStock(client, order.id);
+  await auditMove(client, by, order, rows[0], columns);
   if (transition.event === null) return;
   await appendOrderEvent(
     client,
     // The row's event is EventOf<C>, the event DetailsOf<C> describes; TypeScript cannot follow the row to its cause.
     transition.event as EventOf<C>,
     { id: order.id, userId: order.user_id! },
-    correlationId,
+    by.correlationId,
     details(rows[0], rows[0].moved_at) as Omit<OrderEventPayloads[EventOf<C>], keyof OrderEventBase>,
   );
 }
@@ -298,11 +308,11 @@ export async function discardOrder(client: PoolClient, orderId: string): Promise
 
 /**
  * A deleted customer's orders, archived in the deletion's transaction with the user id moved to archived_user_id
- * (who may delete was checked by the route). An unpaid order (paying or pending_payment) will never be paid by a
- * deleted account, so its reservation goes back to stock; a payment that still succeeds for it is refunded by the
- * webhook.
+ * (who may delete was checked by the route), each with its audit entry by the deleter. An unpaid order (paying or
+ * pending_payment) will never be paid by a deleted account, so its reservation goes back to stock; a payment that
+ * still succeeds for it is refunded by the webhook.
  */
-export async function archiveOrdersOf(client: PoolClient, userId: string): Promise<void> {
+export async function archiveOrdersOf(client: PoolClient, userId: string, by: Attribution): Promise<void> {
   const moves = TRANSITIONS.filter((t) => t.cause === 'delete_customer');
   const releasing = moves.filter((t) => t.releasesStock).map((t) => t.from);
   // FOR UPDATE waits for a move being written (never for a provider call: none holds the row across one).
@@ -311,8 +321,14 @@ export async function archiveOrdersOf(client: PoolClient, userId: string): Promi
     [userId, releasing],
   );
   for (const { id } of rows) await releaseStock(client, id);
-  await client.query(
-    `UPDATE orders SET status = $3, archived_user_id = user_id, user_id = NULL WHERE user_id = $1 AND status = ANY($2)`,
+  const { rows: archived } = await client.query<{ id: string; before: OrderStatus; after: OrderStatus }>(
+    `WITH old AS (SELECT id, status FROM orders WHERE user_id = $1 AND status = ANY($2) FOR UPDATE)
+     UPDATE orders o SET status = $3, archived_user_id = o.user_id, user_id = NULL FROM old WHERE o.id = old.id
+     RETURNING o.id, old.status AS before, o.status AS after`,
     [userId, moves.map((t) => t.from), moves[0].to],
   );
+  for (const order of archived) {
+    const changes = changesBetween({ status: order.before }, { status: order.after }, ['status']);
+    await recordAudit(client, by, { action: 'order.status_changed', entityType: 'order', entityId: order.id, changes });
+  }
 }

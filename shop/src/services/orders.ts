@@ -6,6 +6,7 @@ import { toCents } from '../money';
 import type * as Http from '../../../contracts/http';
 import { isUuid, textProblem, type InputCheck } from '../validation';
 import type { ShippingAddress } from './addresses';
+import { userActor, type Attribution } from './auditLog';
 import { checkMove, NOW, writeMove, type Actor, type OrderState, type OrderStatus } from './orderTransitions';
 import type { Payments } from './payments';
 import { settleRefund } from './providerOutcomes';
@@ -132,6 +133,9 @@ async function lockOrderFor(client: PoolClient, user: User, id: string): Promise
 /** Who a visible order's user is to the state machine: an admin, or else its owner. */
 const actorOf = (user: User): Actor => (user.role === 'admin' ? 'admin' : 'owner');
 
+/** The user's action, under the request's correlation id (the refund's answer included: it settles their call). */
+const attributed = (user: User, origin: Origin): Attribution => ({ actor: userActor(user.id), correlationId: origin.id });
+
 async function orderAfter(db: Db, id: string): Promise<Order> {
   const row = await findOrderRow(db, id);
   return (await withItems(db, [row!]))[0];
@@ -167,16 +171,17 @@ export class OrderActions {
    * `502` (or `503` with the circuit open). A shop that dies mid-refund leaves it to recovery (providerRecovery.ts).
    */
   async cancel(user: User, id: string, origin: Origin): Promise<Order> {
+    const by = attributed(user, origin);
     const started = await withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, user, id);
       const move = checkMove(row, 'cancel', actorOf(user));
       // The orders.cancelled reason and cancel_reason: who cancelled (the payment_failed webhook sets its own).
       const reason = user.role === 'admin' ? 'admin_request' : 'customer_request';
       if (move.transition.to === 'refunding') {
-        await writeMove(client, move, origin.id, { provider_call_at: NOW }, () => ({ reason, refunded: true }));
+        await writeMove(client, move, by, { provider_call_at: NOW }, () => ({ reason, refunded: true }));
         return { kind: 'refunding' as const, row };
       }
-      await writeMove(client, move, origin.id, { cancel_reason: reason }, () => ({ reason, refunded: false }));
+      await writeMove(client, move, by, { cancel_reason: reason }, () => ({ reason, refunded: false }));
       return { kind: 'cancelled' as const, order: await orderAfter(client, row.id) };
     });
     if (started.kind === 'cancelled') return started.order;
@@ -187,7 +192,7 @@ export class OrderActions {
     } catch (error) {
       failure = error;
     }
-    await withTransaction(this.pool, (client) => settleRefund(client, orderId, failure === undefined, origin.id));
+    await withTransaction(this.pool, (client) => settleRefund(client, orderId, failure === undefined, by));
     if (failure !== undefined) throw failure;
     return orderAfter(this.pool, orderId);
   }
@@ -197,7 +202,7 @@ export class OrderActions {
       const row = await lockOrderFor(client, admin, id);
       const move = checkMove(row, 'ship', actorOf(admin));
       const changes = { carrier: shipment.carrier, tracking_number: shipment.trackingNumber };
-      await writeMove(client, move, origin.id, changes, (_after, at) => ({ ...shipment, shippedAt: at.toISOString() }));
+      await writeMove(client, move, attributed(admin, origin), changes, (_after, at) => ({ ...shipment, shippedAt: at.toISOString() }));
       return orderAfter(client, row.id);
     });
   }
@@ -206,7 +211,7 @@ export class OrderActions {
     return withTransaction(this.pool, async (client) => {
       const row = await lockOrderFor(client, admin, id);
       const move = checkMove(row, 'deliver', actorOf(admin));
-      await writeMove(client, move, origin.id, {}, (_after, at) => ({ deliveredAt: at.toISOString() }));
+      await writeMove(client, move, attributed(admin, origin), {}, (_after, at) => ({ deliveredAt: at.toISOString() }));
       return orderAfter(client, row.id);
     });
   }

@@ -3,7 +3,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
 import { withTransaction } from '../db';
 import { isUuid } from '../validation';
+import { SYSTEM, type Attribution } from './auditLog';
 import { findOrderRow, type OrderRow } from './orders';
+import { markRefunded } from './orderAudit';
 import { discardOrder, findMove, writeMove, type Changes, type DetailsOf, type Move } from './orderTransitions';
 import type { PaymentEvent, Payments } from './payments';
 import { acceptPayment } from './providerOutcomes';
@@ -21,10 +23,10 @@ export interface IntentFields {
 const intentIdOf = (order: OrderRow, intent: IntentFields): string | null => order.payment_intent_id ?? intent.id ?? null;
 
 /** payment_intent.succeeded: a pending_payment order becomes paid. */
-async function markPaid(client: PoolClient, move: Move<'pay', OrderRow>, intent: IntentFields, correlationId: string) {
+async function markPaid(client: PoolClient, move: Move<'pay', OrderRow>, intent: IntentFields, by: Attribution) {
   const { order } = move;
   const changes = { payment_status: 'succeeded', payment_intent_id: intentIdOf(order, intent) };
-  await writeMove(client, move, correlationId, changes, (after, at): DetailsOf<'pay'> => ({
+  await writeMove(client, move, by, changes, (after, at): DetailsOf<'pay'> => ({
     paymentIntentId: after.payment_intent_id!,
     // What the provider charged, in dollars: the order's total, or the event was refused (mismatchOf).
     amount: intent.amount! / 100,
@@ -38,7 +40,7 @@ async function markPaymentFailed(
   client: PoolClient,
   move: Move<'fail_payment', OrderRow>,
   intent: IntentFields,
-  correlationId: string,
+  by: Attribution,
 ) {
   const changes: Changes = {
     cancel_reason: 'payment_failed',
@@ -46,22 +48,22 @@ async function markPaymentFailed(
     payment_intent_id: intentIdOf(move.order, intent),
   };
   const failure = intent.last_payment_error;
-  await writeMove(client, move, correlationId, changes, (after) => ({
+  await writeMove(client, move, by, changes, (after) => ({
     paymentIntentId: after.payment_intent_id!,
     reason: (failure?.message || failure?.decline_code || failure?.code || 'The payment failed').slice(0, 500),
   }));
 }
 
 /** Makes the provider's move for a payment event on a locked order; false when the table has none from its status. */
-type Apply = (client: PoolClient, order: OrderRow, intent: IntentFields, correlationId: string) => Promise<boolean>;
+type Apply = (client: PoolClient, order: OrderRow, intent: IntentFields, by: Attribution) => Promise<boolean>;
 
 function applying<C extends 'pay' | 'fail_payment'>(
   cause: C,
-  apply: (client: PoolClient, move: Move<C, OrderRow>, intent: IntentFields, correlationId: string) => Promise<void>,
+  apply: (client: PoolClient, move: Move<C, OrderRow>, intent: IntentFields, by: Attribution) => Promise<void>,
 ): Apply {
-  return async (client, order, intent, correlationId) => {
+  return async (client, order, intent, by) => {
     const move = findMove(order, cause, 'provider');
-    if (move) await apply(client, move, intent, correlationId);
+    if (move) await apply(client, move, intent, by);
     return move !== undefined;
   };
 }
@@ -78,11 +80,11 @@ export async function payPayingOrder(
   client: PoolClient,
   order: OrderRow,
   intent: IntentFields & { id: string },
-  correlationId: string,
+  by: Attribution,
 ): Promise<void> {
-  await acceptPayment(client, order, { id: intent.id, status: 'succeeded' }, correlationId);
+  await acceptPayment(client, order, { id: intent.id, status: 'succeeded' }, by);
   const accepted = await findOrderRow(client, order.id);
-  await pay(client, accepted!, intent, correlationId);
+  await pay(client, accepted!, intent, by);
 }
 const failPayment = applying('fail_payment', markPaymentFailed);
 
@@ -111,15 +113,15 @@ async function graceForPlacement(pool: Pool, event: PaymentEvent): Promise<void>
  * own second transaction then finds it settled. So nothing waits for the provider call, and nothing is lost.
  */
 const HANDLERS: Record<string, Apply> = {
-  'payment_intent.succeeded': async (client, order, intent, correlationId) => {
+  'payment_intent.succeeded': async (client, order, intent, by) => {
     if (order.status === 'paying' && typeof intent.id === 'string') {
-      await payPayingOrder(client, order, { ...intent, id: intent.id }, correlationId);
+      await payPayingOrder(client, order, { ...intent, id: intent.id }, by);
       return true;
     }
-    return pay(client, order, intent, correlationId);
+    return pay(client, order, intent, by);
   },
-  'payment_intent.payment_failed': async (client, order, intent, correlationId) => {
-    if (order.status !== 'paying') return failPayment(client, order, intent, correlationId);
+  'payment_intent.payment_failed': async (client, order, intent, by) => {
+    if (order.status !== 'paying') return failPayment(client, order, intent, by);
     await discardOrder(client, order.id);
     return true;
   },
@@ -181,12 +183,7 @@ export async function handlePaymentEvent(
       if (rowCount === 0) return { duplicate: true };
       if (!refunded) return { duplicate: false };
       origin.log.info({ intentId: error.intentId, orderId: error.orderId ?? null }, 'unwanted payment refunded');
-      if (error.orderId !== undefined) {
-        await client.query(
-          `UPDATE orders SET refunded_at = now(), payment_status = 'refunded' WHERE id = $1 AND refunded_at IS NULL`,
-          [error.orderId],
-        );
-      }
+      if (error.orderId !== undefined) await markRefunded(client, error.orderId, { actor: SYSTEM, correlationId: origin.id });
       return { duplicate: false };
     });
   }
@@ -250,7 +247,8 @@ async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: O
     );
     return { duplicate: false, rejection };
   }
-  if (order && (await handler(client, order, intent, origin.id))) return { duplicate: false };
+  // The provider's word: the system acts, under the webhook request's correlation id.
+  if (order && (await handler(client, order, intent, { actor: SYSTEM, correlationId: origin.id }))) return { duplicate: false };
   if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id);
   origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
   return { duplicate: false };

@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
+import type { Attribution } from './auditLog';
 import type { CancelReason } from './orderTransitions';
+import { markRefunded } from './orderAudit';
 import { discardOrder, findMove, NOW, writeMove } from './orderTransitions';
 import { findOrderRow, type OrderRow } from './orders';
 import type { ChargeResult } from './payments';
@@ -19,7 +21,7 @@ export async function acceptPayment(
   client: PoolClient,
   order: OrderRow,
   intent: { id: string; status: string },
-  correlationId: string,
+  by: Attribution,
 ): Promise<void> {
   const move = findMove(order, 'accept_payment', 'provider');
   if (!move) throw new Error(`order ${order.id} is ${order.status}, not paying`);
@@ -28,7 +30,7 @@ export async function acceptPayment(
     [order.id],
   );
   const changes = { payment_intent_id: intent.id, payment_status: intent.status, provider_call_at: null };
-  await writeMove(client, move, correlationId, changes, () => ({
+  await writeMove(client, move, by, changes, () => ({
     items: items.map((item) => ({ productId: item.product_id, quantity: item.quantity, unitPrice: Number(item.unit_price) })),
     subtotal: Number(order.subtotal),
     discountTotal: Number(order.discount_total),
@@ -54,12 +56,12 @@ export async function settleCharge(
   client: PoolClient,
   orderId: string,
   charge: ChargeResult,
-  correlationId: string,
+  by: Attribution,
 ): Promise<ChargeSettlement> {
   const order = await findOrderRow(client, orderId, { lock: true });
   if (!order || order.status !== 'paying') return { outcome: 'already', order };
   if (charge.ok) {
-    await acceptPayment(client, order, { id: charge.intentId, status: charge.status }, correlationId);
+    await acceptPayment(client, order, { id: charge.intentId, status: charge.status }, by);
     return { outcome: 'accepted', order };
   }
   await discardOrder(client, orderId);
@@ -76,24 +78,22 @@ export async function settleRefund(
   client: PoolClient,
   orderId: string,
   refunded: boolean,
-  correlationId: string,
+  by: Attribution,
 ): Promise<boolean> {
   const order = await findOrderRow(client, orderId, { lock: true });
   if (!order) return false;
   if (order.status !== 'refunding') {
-    if (refunded && order.refunded_at === null) {
-      await client.query(`UPDATE orders SET refunded_at = now(), payment_status = 'refunded' WHERE id = $1`, [orderId]);
-    }
+    if (refunded) await markRefunded(client, orderId, by);
     return false;
   }
   if (!refunded) {
     const back = findMove(order, 'refund_failed', 'provider')!;
-    await writeMove(client, back, correlationId, { provider_call_at: null }, () => undefined);
+    await writeMove(client, back, by, { provider_call_at: null }, () => undefined);
     return true;
   }
   const reason: CancelReason = 'admin_request';
   const done = findMove(order, 'refund', 'provider')!;
   const changes = { cancel_reason: reason, payment_status: 'refunded', refunded_at: NOW, provider_call_at: null } as const;
-  await writeMove(client, done, correlationId, changes, () => ({ reason, refunded: true }));
+  await writeMove(client, done, by, changes, () => ({ reason, refunded: true }));
   return true;
 }

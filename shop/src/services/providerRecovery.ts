@@ -4,10 +4,14 @@ import type { Pool } from 'pg';
 import { withTransaction } from '../db';
 import { toCents } from '../money';
 import type { Origin } from '../origin';
+import { SYSTEM, type Attribution } from './auditLog';
 import { findOrderRow, type OrderRow } from './orders';
 import { payPayingOrder } from './paymentWebhooks';
 import type { Payments } from './payments';
 import { settleCharge, settleRefund } from './providerOutcomes';
+
+/** Recovery acts as the system, under its own correlation id. */
+const bySystem = (origin: Origin): Attribution => ({ actor: SYSTEM, correlationId: origin.id });
 
 /** Beyond the longest call: what a placement still alive may need to write its answer. */
 const STALE_MARGIN_MS = 5_000;
@@ -101,10 +105,10 @@ export class ProviderRecovery {
       if (charge.ok && charge.status === 'succeeded') {
         const row = await findOrderRow(client, order.id, { lock: true });
         if (row?.status !== 'paying') return 'already';
-        await payPayingOrder(client, row, { id: charge.intentId, amount: toCents(row.total) }, origin.id);
+        await payPayingOrder(client, row, { id: charge.intentId, amount: toCents(row.total) }, bySystem(origin));
         return 'paid';
       }
-      return (await settleCharge(client, order.id, charge, origin.id)).outcome;
+      return (await settleCharge(client, order.id, charge, bySystem(origin))).outcome;
     });
     origin.log.info({ orderId: order.id, outcome, charge: charge.ok ? charge.status : charge.error.code }, 'recovered a placement');
     return true;
@@ -122,7 +126,7 @@ export class ProviderRecovery {
       }
       refunded = false;
     }
-    await withTransaction(this.pool, (client) => settleRefund(client, order.id, refunded, origin.id));
+    await withTransaction(this.pool, (client) => settleRefund(client, order.id, refunded, bySystem(origin)));
     origin.log.info({ orderId: order.id, refunded }, 'recovered a cancel');
     return true;
   }

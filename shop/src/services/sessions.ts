@@ -1,10 +1,12 @@
+import type { Pool, PoolClient } from 'pg';
 import type { Authenticator, TokenPair } from '../auth';
-import type { Db } from '../db';
+import { withTransaction } from '../db';
 import { invalidCredentials, tooManyAttempts } from '../errors';
 import { passwordMatches } from '../passwords';
 import type * as Http from '../../../contracts/http';
 import { emailProblem, normalizeEmail, type InputCheck } from '../validation';
-import type { LoginLimiter } from './loginLimiter';
+import { recordAudit, userActor } from './auditLog';
+import type { LoginLimiter, RecordedFailure } from './loginLimiter';
 import { findCredentials, type User } from './users';
 
 export interface Credentials {
@@ -28,24 +30,43 @@ export const credentialsOf = (credentials: Http.Credentials): Credentials => ({
   password: credentials.password,
 });
 
+/**
+ * The audit entries of a failed login, in its transaction: login.failed, and login.locked when it locked the email. The
+ * account's, by the account (an email that is no account: neither, and the email is not kept); never the password.
+ */
+async function auditFailure(client: PoolClient, failure: RecordedFailure, accountId: string | null, correlationId: string) {
+  const by = { actor: userActor(accountId), correlationId };
+  const failures = { before: failure.failuresBefore, after: failure.failures };
+  await recordAudit(client, by, { action: 'login.failed', entityType: 'user', entityId: accountId, changes: { failures } });
+  if (failure.lockedUntil === null) return;
+  const lockedUntil = { before: null, after: failure.lockedUntil.toISOString() };
+  await recordAudit(client, by, { action: 'login.locked', entityType: 'user', entityId: accountId, changes: { lockedUntil } });
+}
+
 /** Logging in (rate limited per email) and refreshing a token pair. */
 export class Sessions {
   constructor(
-    private readonly db: Db,
+    private readonly pool: Pool,
     private readonly limiter: LoginLimiter,
     private readonly auth: Authenticator,
   ) {}
 
-  /** A locked email answers 429 even with the right password; a success before the limit resets the count. */
-  async login(credentials: Credentials): Promise<{ user: User; tokens: TokenPair }> {
+  /**
+   * A locked email answers 429 even with the right password; a success before the limit resets the count. A failure
+   * is counted and audited under the request's correlation id.
+   */
+  async login(credentials: Credentials, correlationId: string): Promise<{ user: User; tokens: TokenPair }> {
     const lockedFor = await this.limiter.lockedForSeconds(credentials.email);
     if (lockedFor > 0) throw tooManyAttempts(lockedFor);
 
-    const found = await findCredentials(this.db, credentials.email);
+    const found = await findCredentials(this.pool, credentials.email);
     const valid = await passwordMatches(credentials.password, found?.passwordHash);
     if (!found || !valid) {
       // Unknown emails count too, so the limit says nothing about which accounts exist.
-      await this.limiter.recordFailure(credentials.email);
+      await withTransaction(this.pool, async (client) => {
+        const failure = await this.limiter.recordFailure(credentials.email, client);
+        await auditFailure(client, failure, found?.user.id ?? null, correlationId);
+      });
       throw invalidCredentials();
     }
     await this.limiter.reset(credentials.email);

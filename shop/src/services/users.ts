@@ -1,8 +1,10 @@
 import type { Pool } from 'pg';
-import { hashPassword } from '../passwords';
+import { hashPassword, passwordMatches } from '../passwords';
 import { isUniqueViolation, withTransaction, type Db } from '../db';
 import { emailExists, userNotFound } from '../errors';
+import { USER_UPDATED_FIELDS, type UserUpdatedPayload } from '../events';
 import { enqueueEvent } from '../outbox';
+import { changesBetween, PASSWORD_CHANGED, recordAudit, SYSTEM, userActor, type Attribution } from './auditLog';
 import { archiveOrdersOf } from './orderTransitions';
 import type * as Http from '../../../contracts/http';
 import { emailProblem, isUuid, normalizeEmail, passwordProblem, textProblem, type InputCheck } from '../validation';
@@ -33,6 +35,8 @@ export type UserChanges = Partial<Registration>;
 
 const ACTIVE_EMAIL_INDEX = 'users_active_email_key';
 const COLUMNS = 'id, email, name, role, password_hash, token_version, created_at, updated_at';
+/** What the audit log records of a new user (never the password or its hash). */
+const REGISTERED_FIELDS = ['email', 'name', 'role'] as const;
 
 function toUser(row: UserRow): User {
   return {
@@ -75,7 +79,7 @@ export function userChangesOf(changes: Http.UserChanges): UserChanges {
   };
 }
 
-/** Creates a customer and, in the same transaction, the users.registered event. */
+/** Creates a customer and, in the same transaction, the users.registered event and its audit entry (by the user). */
 export async function registerUser(pool: Pool, registration: Registration, correlationId: string): Promise<User> {
   const passwordHash = await hashPassword(registration.password);
   return withTransaction(pool, async (client) => {
@@ -86,7 +90,14 @@ export async function registerUser(pool: Pool, registration: Registration, corre
       correlationId,
       payload: { userId: row.id, email: row.email, name: row.name },
     });
-    return toUser(row);
+    const user = toUser(row);
+    await recordAudit(client, { actor: userActor(row.id), correlationId }, {
+      action: 'user.registered',
+      entityType: 'user',
+      entityId: row.id,
+      changes: changesBetween(null, user, REGISTERED_FIELDS),
+    });
+    return user;
   });
 }
 
@@ -106,15 +117,36 @@ async function insertUser(
   }
 }
 
-/** Creates the admin account, or resets its name, role and password to the configured ones. */
-export async function upsertAdmin(db: Db, email: string, password: string): Promise<void> {
-  const passwordHash = await hashPassword(password);
-  const { rowCount } = await db.query(
-    `UPDATE users SET role = 'admin', password_hash = $2, updated_at = now()
-      WHERE lower(email) = $1 AND deleted_at IS NULL`,
-    [email, passwordHash],
+/**
+ * Creates the admin account, or resets its role and password to the configured ones; audited as the system's when it
+ * changes something (a start with the same settings changes nothing and records nothing).
+ */
+export async function upsertAdmin(db: Db, email: string, password: string, correlationId: string): Promise<void> {
+  const by = { actor: SYSTEM, correlationId };
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${COLUMNS} FROM users WHERE lower(email) = $1 AND deleted_at IS NULL FOR UPDATE`,
+    [email],
   );
-  if (rowCount === 0) await insertUser(db, { email, name: 'Administrator', passwordHash, role: 'admin' });
+  const current = rows[0];
+  if (!current) {
+    const row = await insertUser(db, { email, name: 'Administrator', passwordHash: await hashPassword(password), role: 'admin' });
+    const changes = changesBetween(null, toUser(row), REGISTERED_FIELDS);
+    await recordAudit(db, by, { action: 'user.registered', entityType: 'user', entityId: row.id, changes });
+    return;
+  }
+  const passwordChanged = !(await passwordMatches(password, current.password_hash));
+  if (current.role === 'admin' && !passwordChanged) return;
+  const passwordHash = passwordChanged ? await hashPassword(password) : null;
+  const { rows: updated } = await db.query<UserRow>(
+    `UPDATE users SET role = 'admin', password_hash = COALESCE($2, password_hash), updated_at = now()
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [current.id, passwordHash],
+  );
+  const changes = {
+    ...changesBetween(toUser(current), toUser(updated[0]), ['role']),
+    ...(passwordChanged && { password: PASSWORD_CHANGED }),
+  };
+  await recordAudit(db, by, { action: 'user.updated', entityType: 'user', entityId: current.id, changes });
 }
 
 export async function findActiveUser(db: Db, id: string): Promise<User | undefined> {
@@ -160,41 +192,79 @@ export async function getUser(db: Db, id: string): Promise<User> {
   return user;
 }
 
-export async function updateUser(db: Db, id: string, changes: UserChanges): Promise<User> {
+/**
+ * Applies the changes and, in the same transaction, when something changed: the audit entry and users.updated (the
+ * changed field names, the name's and email's before and after; a password only by name). A field sent with the
+ * value it has is no change; a password always is (it revokes the tokens whatever it is).
+ */
+export async function updateUser(pool: Pool, id: string, changes: UserChanges, by: Attribution): Promise<User> {
   if (!isUuid(id)) throw userNotFound();
   const passwordHash = changes.password === undefined ? null : await hashPassword(changes.password);
-  try {
-    const { rows } = await db.query<UserRow>(
-      `UPDATE users
-          SET name = COALESCE($2, name), email = COALESCE($3, email),
-              password_hash = COALESCE($4, password_hash), updated_at = now(),
-              -- A new password ends every session: tokens issued before carry the old version.
-              token_version = token_version + CASE WHEN $4::text IS NULL THEN 0 ELSE 1 END
-        WHERE id = $1 AND deleted_at IS NULL
-        RETURNING ${COLUMNS}`,
-      [id, changes.name ?? null, changes.email ?? null, passwordHash],
+  return withTransaction(pool, async (client) => {
+    const { rows: current } = await client.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [id],
     );
-    if (!rows[0]) throw userNotFound();
-    return toUser(rows[0]);
-  } catch (error) {
-    if (isUniqueViolation(error, ACTIVE_EMAIL_INDEX)) throw emailExists();
-    throw error;
-  }
+    if (!current[0]) throw userNotFound();
+    let updated: UserRow;
+    try {
+      const { rows } = await client.query<UserRow>(
+        `UPDATE users
+            SET name = COALESCE($2, name), email = COALESCE($3, email),
+                password_hash = COALESCE($4, password_hash), updated_at = now(),
+                -- A new password ends every session: tokens issued before carry the old version.
+                token_version = token_version + CASE WHEN $4::text IS NULL THEN 0 ELSE 1 END
+          WHERE id = $1
+          RETURNING ${COLUMNS}`,
+        [id, changes.name ?? null, changes.email ?? null, passwordHash],
+      );
+      updated = rows[0];
+    } catch (error) {
+      if (isUniqueViolation(error, ACTIVE_EMAIL_INDEX)) throw emailExists();
+      throw error;
+    }
+    const [before, after] = [toUser(current[0]), toUser(updated)];
+    await recordUserChange(client, before, after, passwordHash !== null, by);
+    return after;
+  });
+}
+
+async function recordUserChange(db: Db, before: User, after: User, passwordChanged: boolean, by: Attribution): Promise<void> {
+  const changed = changesBetween(before, after, ['name', 'email']) as UserUpdatedPayload['changes'];
+  const changedFields = USER_UPDATED_FIELDS.filter((field) => (field === 'password' ? passwordChanged : field in changed));
+  if (changedFields.length === 0) return;
+  const changes = { ...changed, ...(passwordChanged && { password: PASSWORD_CHANGED }) };
+  await recordAudit(db, by, { action: 'user.updated', entityType: 'user', entityId: after.id, changes });
+  await enqueueEvent(db, {
+    type: 'users.updated',
+    key: after.id,
+    correlationId: by.correlationId,
+    payload: { userId: after.id, changedFields, changes: changed, updatedAt: after.updatedAt },
+  });
 }
 
 /**
  * Soft delete: the row stays with deleted_at set, which frees its email and ends its logins. In the same
- * transaction the user's orders are archived (user_id cleared, kept in archived_user_id) and their cart dropped.
+ * transaction the user's orders are archived (user_id cleared, kept in archived_user_id), their cart dropped, the
+ * audit entry written and users.deleted enqueued.
  */
-export async function deleteUser(pool: Pool, id: string): Promise<void> {
+export async function deleteUser(pool: Pool, id: string, by: Attribution): Promise<void> {
   if (!isUuid(id)) throw userNotFound();
   await withTransaction(pool, async (client) => {
-    const { rowCount } = await client.query(
-      'UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+    const { rows } = await client.query<{ deleted_at: Date }>(
+      'UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING deleted_at',
       [id],
     );
-    if (rowCount === 0) throw userNotFound();
-    await archiveOrdersOf(client, id);
+    if (!rows[0]) throw userNotFound();
+    const deletedAt = rows[0].deleted_at.toISOString();
+    await recordAudit(client, by, {
+      action: 'user.deleted',
+      entityType: 'user',
+      entityId: id,
+      changes: { deletedAt: { before: null, after: deletedAt } },
+    });
+    await archiveOrdersOf(client, id, by);
     await client.query('DELETE FROM carts WHERE user_id = $1', [id]);
+    await enqueueEvent(client, { type: 'users.deleted', key: id, correlationId: by.correlationId, payload: { userId: id, deletedAt } });
   });
 }

@@ -128,7 +128,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        const { tokens } = await sessions.login(credentialsOf(validated(Credentials, form)));
+        const { tokens } = await sessions.login(credentialsOf(validated(Credentials, form)), request.id);
         startSession(reply, tokens.accessToken, config.accessTokenTtlSeconds, config.publicUrl);
         return reply.redirect('/account', 303);
       },
