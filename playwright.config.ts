@@ -50,7 +50,7 @@ export default defineConfig({
   projects: [
     {
       name: 'api',
-      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts', 'faults/**/*.spec.ts', 'security/**/*.spec.ts'],
+      testMatch: ['api/**/*.spec.ts', 'events/**/*.spec.ts', 'data/**/*.spec.ts', 'journeys/**/*-api.spec.ts', 'faults/**/*.spec.ts', 'security/**/*.spec.ts', 'graphql/**/*.spec.ts'],
       // The security specs that drive a browser are the browser project's. A project's testIgnore replaces the
       // top-level one, so the other shards' files are repeated here.
       testIgnore: [...otherShards, 'security/**/*-browser.spec.ts'],

@@ -12,9 +12,11 @@ import Fastify, {
 } from 'fastify';
 import { Health, ref, response } from '../../contracts/http';
 import type { ShopContext } from './context';
-import { crossSiteRequest, frameworkErrorAnswer, installErrorHandlers, unsupportedMediaType } from './errors';
+import { crossSiteRequest, frameworkErrorAnswer, installErrorHandlers, shuttingDown, unsupportedMediaType } from './errors';
+import { registerGraphql } from './graphql';
 import { registerOpenApi } from './openapi';
 import { requestValidatorCompiler } from './requestValidation';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCartRoutes } from './routes/cart';
 import { registerCategoryRoutes } from './routes/categories';
@@ -114,8 +116,18 @@ export function buildServer(context: ShopContext): FastifyInstance {
     // A path parameter of any length reaches its route, which answers it like any other unknown id (a 404 with
     // the route's code); Fastify's default of 100 answered a longer one 414 in its own shape (found by
     // Schemathesis). Node's limit on the request line (16 KiB, with the headers) still comes first.
-    maxParamLength: 16_384,
+    routerOptions: { maxParamLength: 16_384 },
     frameworkErrors: frameworkErrorAnswer(renderErrorPage, CORRELATION_HEADER),
+    // Fastify's own 503 while closing is not the error envelope; the onRequest hook below answers it instead.
+    return503OnClosing: false,
+  });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw shuttingDown();
   });
 
   // Requests are validated against the route schemas (requestValidation.ts). Responses are not: the serializer is
@@ -195,7 +207,9 @@ export function buildServer(context: ShopContext): FastifyInstance {
     registerCartRoutes(api, context);
     registerOrderRoutes(api, context);
     registerWebhookRoutes(api, context);
+    registerAuditRoutes(api, context);
     registerWebRoutes(scope, context);
   });
+  registerGraphql(app, context);
   return app;
 }
