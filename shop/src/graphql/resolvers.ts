@@ -9,12 +9,14 @@ import {
   NewOrderHeaders,
   NewShippingAddress,
   OrderQuery,
+  ProductChanges,
+  ProductParams,
   ProductQuery,
   type NewShippingAddress as ShippingAddressInput,
   type OrderStatus,
 } from '../../../contracts/http';
 import type { ShopContext } from '../context';
-import { AppError, validationError } from '../errors';
+import { AppError, forbidden, validationError } from '../errors';
 import { validated } from '../requestValidation';
 import { shippingAddressOf } from '../services/addresses';
 import { newItemOf } from '../services/cart';
@@ -23,7 +25,9 @@ import { placeOrderOf } from '../services/checkout';
 import { getOrderHistory } from '../services/orderHistory';
 import { getOrderFor, listOrders } from '../services/orders';
 import { listProducts, productQueryOf } from '../services/productListing';
-import { getProduct, selectFrom, toProduct, type Product, type ProductRow } from '../services/products';
+import { userActor } from '../services/auditLog';
+import { updateAuditedProduct } from '../services/productAudit';
+import { getProduct, productChangesOf, selectFrom, toProduct, type Product, type ProductRow } from '../services/products';
 import type { User } from '../services/users';
 
 /**
@@ -102,6 +106,7 @@ interface Resolvers {
     removeDiscount: Resolver<object>;
     setShippingAddress: Resolver<{ address: ShippingAddressInput }>;
     placeOrder: Resolver<{ paymentMethod: string; idempotencyKey?: string | null }>;
+    updateProduct: Resolver<{ id: string; expectedVersion: number; changes: Partial<Record<keyof ProductChanges, unknown>> }>;
   };
   Category: {
     products: Resolver<Omit<ListingArgs, 'category'>, { slug: string }>;
@@ -153,6 +158,21 @@ const resolvers: Resolvers = {
       const key = idempotencyKey ?? undefined;
       if (key !== undefined) checkIdempotencyKey(key);
       return shop.checkout.placeOrder(user, placeOrderOf(order, key), request);
+    },
+    // REST's order of checks: the token and the role, the arguments, the product (404), then the version (412).
+    updateProduct: async (_root, { id, expectedVersion, changes }, { shop, caller, request }) => {
+      const user = await caller();
+      if (user.role !== 'admin') throw forbidden();
+      validated(ProductParams, { id }, 'params');
+      const fields = await productChangesOf(shop.pool, validated(ProductChanges, given(changes)));
+      const precondition = { kind: 'versions' as const, versions: [expectedVersion] };
+      try {
+        return await updateAuditedProduct(shop.pool, id, fields, precondition, { actor: userActor(user.id), correlationId: request.id });
+      } catch (error) {
+        // REST's detail names the If-Match header; here the argument the client gave names the version.
+        if (!(error instanceof AppError) || error.code !== 'PRECONDITION_FAILED') throw error;
+        throw new AppError(error.statusCode, error.code, error.message, error.details?.map((detail) => ({ ...detail, field: 'expectedVersion' })));
+      }
     },
   },
 

@@ -60,6 +60,11 @@ export const SCHEMA = /* GraphQL */ `
     placed (created: false), charged once.
     """
     placeOrder(paymentMethod: String!, idempotencyKey: String): OrderPlacement
+    """
+    Changes a product (admins only): PATCH /api/products/:id with If-Match. expectedVersion is the version read; if
+    the product moved on since, the change is refused with PRECONDITION_FAILED and nothing of it is kept.
+    """
+    updateProduct(id: ID!, expectedVersion: Int!, changes: ProductChangesInput!): Product
   }
 
   enum ProductSort {
@@ -125,6 +130,8 @@ export const SCHEMA = /* GraphQL */ `
     "ISO 8601, UTC"
     createdAt: String!
     updatedAt: String!
+    "Bumped by every change of the product: what updateProduct's expectedVersion names (REST: the ETag)"
+    version: Int!
   }
 
   type Category {
@@ -187,6 +194,16 @@ export const SCHEMA = /* GraphQL */ `
     city: String!
     postalCode: String!
     country: Country!
+  }
+
+  "The fields of PATCH /api/products/:id, with its rules; at least one."
+  input ProductChangesInput {
+    name: String
+    description: String
+    price: Float
+    stock: Int
+    categorySlug: String
+    sku: String
   }
 
   "The rules of PUT /api/cart/shipping-address: 1-100 characters each, a postal code for the country."
