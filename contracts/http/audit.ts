@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { errorMessage, orNull, ref, strict, Timestamp } from './common';
+import { errorMessage, orNull, pageOf, ref, strict, Timestamp } from './common';
 
 /** The audit log: who changed what, for admins (docs/API.md, "Audit log"). */
 
@@ -60,32 +60,7 @@ export const AuditEntry = Type.Object(
 );
 export type AuditEntry = Static<typeof AuditEntry>;
 
-const pageLink = Type.String({ description: 'A path with the same filters: `/api/audit-log?...&page=N`' });
-
-export const AuditLogPage = Type.Object(
-  {
-    data: Type.Array(ref(AuditEntry), { description: 'Newest first (occurredAt, then id, descending)' }),
-    meta: Type.Object(
-      {
-        page: Type.Integer({ minimum: 1 }),
-        pageSize: Type.Integer({ minimum: 1, maximum: 100 }),
-        totalItems: Type.Integer({ minimum: 0 }),
-        totalPages: Type.Integer({ minimum: 0 }),
-      },
-      strict,
-    ),
-    links: Type.Object(
-      {
-        first: pageLink,
-        prev: orNull(Type.String({ description: 'null on the first page' })),
-        next: orNull(Type.String({ description: 'null on the last page' })),
-        last: pageLink,
-      },
-      strict,
-    ),
-  },
-  { $id: 'AuditLogPage', title: 'AuditLogPage', ...strict },
-);
+export const AuditLogPage = pageOf(AuditEntry, { $id: 'AuditLogPage', path: '/api/audit-log', dataDescription: 'Newest first (occurredAt, then id, descending)' });
 export type AuditLogPage = Static<typeof AuditLogPage>;
 
 const uuidFilter = (description: string) =>

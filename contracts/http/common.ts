@@ -102,3 +102,33 @@ export function withHeaders<T extends TSchema>(answer: T, headers: Record<string
 export function emptyResponse(description: string, headers: Record<string, TSchema> = {}) {
   return withHeaders(Type.Unsafe<undefined>({ type: 'null', description }), headers);
 }
+
+/** A page of a listing: `data` of `item`, with `meta` (page, size, totals) and `links` that keep the filters of `path`. */
+export function pageOf<T extends TSchema>(item: T, options: { $id: string; path: string; dataDescription?: string }) {
+  const pageLink = Type.String({ description: `A path with the same filters: \`${options.path}?...&page=N\`` });
+  return Type.Object(
+    {
+      data: Type.Array(ref(item), options.dataDescription ? { description: options.dataDescription } : {}),
+      meta: Type.Object(
+        {
+          page: Type.Integer({ minimum: 1 }),
+          pageSize: Type.Integer({ minimum: 1, maximum: 100 }),
+          totalItems: Type.Integer({ minimum: 0 }),
+          totalPages: Type.Integer({ minimum: 0 }),
+        },
+        strict,
+      ),
+      links: Type.Object(
+        {
+          first: pageLink,
+          prev: orNull(Type.String({ description: 'null on the first page' })),
+          next: orNull(Type.String({ description: 'null on the last page' })),
+          last: pageLink,
+        },
+        strict,
+      ),
+    },
+    { $id: options.$id, title: options.$id, ...strict },
+  );
+}
+

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Currency, errorMessage, orNull, ref, strict, Timestamp, Uuid } from './common';
+import { Currency, errorMessage, orNull, pageOf, strict, Timestamp, Uuid } from './common';
 import { SLUG_PATTERN } from './categories';
 
 /** Products and the catalog listing (docs/API.md, "Categories and products" and "Listing"). */
@@ -30,32 +30,7 @@ export const Product = Type.Object(
 );
 export type Product = Static<typeof Product>;
 
-const pageLink = Type.String({ description: 'A path with the same filters: `/api/products?...&page=N`' });
-
-export const ProductPage = Type.Object(
-  {
-    data: Type.Array(ref(Product)),
-    meta: Type.Object(
-      {
-        page: Type.Integer({ minimum: 1 }),
-        pageSize: Type.Integer({ minimum: 1, maximum: 100 }),
-        totalItems: Type.Integer({ minimum: 0 }),
-        totalPages: Type.Integer({ minimum: 0 }),
-      },
-      strict,
-    ),
-    links: Type.Object(
-      {
-        first: pageLink,
-        prev: orNull(Type.String({ description: 'null on the first page' })),
-        next: orNull(Type.String({ description: 'null on the last page' })),
-        last: pageLink,
-      },
-      strict,
-    ),
-  },
-  { $id: 'ProductPage', title: 'ProductPage', ...strict },
-);
+export const ProductPage = pageOf(Product, { $id: 'ProductPage', path: '/api/products' });
 export type ProductPage = Static<typeof ProductPage>;
 
 // The request fields: what JSON Schema cannot say (lengths after trimming, one line, an existing category) is in

@@ -1,3 +1,4 @@
+import { paged } from './paging';
 import type * as Http from '../../../contracts/http';
 import type { Db } from '../db';
 import type { InputCheck } from '../validation';
@@ -141,17 +142,6 @@ function whereClause(query: AuditLogQuery): { sql: string; params: unknown[] } {
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** `basePath?<the caller's filters>&page=N`, so every link keeps the filters of the page it came from. */
-function pageLink(basePath: string, query: AuditLogQuery, page: number): string {
-  const params = new URLSearchParams();
-  for (const field of [...FILTERS, 'pageSize'] as const) {
-    const value = query[field];
-    if (value !== undefined) params.set(field, String(value));
-  }
-  params.set('page', String(page));
-  return `${basePath}?${params}`;
-}
-
 /** Newest first, paged like the catalog (productListing.ts). */
 export async function listAuditLog(
   db: Db,
@@ -166,18 +156,5 @@ export async function listAuditLog(
       LIMIT ${pageSize} OFFSET ${(query.page - 1) * pageSize}`,
     where.params,
   );
-  const totalItems = count.rows[0].total;
-  const totalPages = Math.ceil(totalItems / pageSize);
-  const lastPage = Math.max(totalPages, 1);
-  const link = (page: number) => pageLink(options.basePath, query, page);
-  return {
-    data: rows.map(toEntry),
-    meta: { page: query.page, pageSize, totalItems, totalPages },
-    links: {
-      first: link(1),
-      prev: query.page > 1 ? link(Math.min(query.page - 1, lastPage)) : null,
-      next: query.page < totalPages ? link(query.page + 1) : null,
-      last: link(lastPage),
-    },
-  };
+  return paged(rows.map(toEntry), count.rows[0].total, query, pageSize, { basePath: options.basePath, filters: [...FILTERS, 'pageSize'] });
 }

@@ -1,3 +1,4 @@
+import { paged } from './paging';
 import type * as Http from '../../../contracts/http';
 import type { Db } from '../db';
 import type { InputCheck } from '../validation';
@@ -38,17 +39,6 @@ export function productQueryOf(query: Http.ProductQuery): ProductQuery {
   return { page, pageSize, category, q, minPrice, maxPrice, sort };
 }
 
-/** `basePath?<the caller's filters>&page=N`, so every link keeps the filters of the page it came from. */
-function pageLink(basePath: string, query: ProductQuery, page: number): string {
-  const params = new URLSearchParams();
-  for (const field of ['category', 'q', 'minPrice', 'maxPrice', 'sort', 'pageSize'] as const) {
-    const value = query[field];
-    if (value !== undefined) params.set(field, String(value));
-  }
-  params.set('page', String(page));
-  return `${basePath}?${params}`;
-}
-
 function whereClause(query: ProductQuery): { sql: string; params: unknown[] } {
   const conditions = ['p.deleted_at IS NULL'];
   const params: unknown[] = [];
@@ -81,18 +71,6 @@ export async function listProducts(
     where.params,
   );
 
-  const totalItems = count.rows[0].total;
-  const totalPages = Math.ceil(totalItems / pageSize);
-  const lastPage = Math.max(totalPages, 1);
-  const link = (page: number) => pageLink(options.basePath, query, page);
-  return {
-    data: rows.map(toProduct),
-    meta: { page: query.page, pageSize, totalItems, totalPages },
-    links: {
-      first: link(1),
-      prev: query.page > 1 ? link(Math.min(query.page - 1, lastPage)) : null,
-      next: query.page < totalPages ? link(query.page + 1) : null,
-      last: link(lastPage),
-    },
-  };
+  const filters = ['category', 'q', 'minPrice', 'maxPrice', 'sort', 'pageSize'] as const;
+  return paged(rows.map(toProduct), count.rows[0].total, query, pageSize, { basePath: options.basePath, filters });
 }
