@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { errorMessage, orNull, pageOf, ref, strict, Timestamp } from './common';
+import { errorMessage, orNull, PAGE_QUERY, pageOf, ref, strict, Timestamp } from './common';
 
 /** The audit log: who changed what, for admins (docs/API.md, "Audit log"). */
 
@@ -72,18 +72,7 @@ const instant = (description: string) =>
 /** The listing's query: read as the catalog's (trimmed, empty is absent, once each, unknown ones ignored). */
 export const AuditLogQuery = Type.Object(
   {
-    page: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: Number.MAX_SAFE_INTEGER,
-        default: 1,
-        description: 'A page past the last has empty data',
-        ...errorMessage('must be an integer greater than or equal to 1'),
-      }),
-    ),
-    pageSize: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 100, default: 20, ...errorMessage('must be an integer from 1 to 100') }),
-    ),
+    ...PAGE_QUERY,
     entityType: Type.Optional(Type.Enum([...AUDIT_ENTITY_TYPES], errorMessage(`must be one of ${AUDIT_ENTITY_TYPES.join(', ')}`))),
     entityId: Type.Optional(uuidFilter('The entity the entries are about')),
     actorId: Type.Optional(uuidFilter('The user who acted')),

@@ -103,6 +103,20 @@ export function emptyResponse(description: string, headers: Record<string, TSche
   return withHeaders(Type.Unsafe<undefined>({ type: 'null', description }), headers);
 }
 
+/** The query parameters of a paged listing: `page` (from 1) and `pageSize` (1-100, 20 by default). */
+export const PAGE_QUERY = {
+  page: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 1,
+      description: 'A page past the last has empty data',
+      ...errorMessage('must be an integer greater than or equal to 1'),
+    }),
+  ),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, ...errorMessage('must be an integer from 1 to 100') })),
+};
+
 /** A page of a listing: `data` of `item`, with `meta` (page, size, totals) and `links` that keep the filters of `path`. */
 export function pageOf<T extends TSchema>(item: T, options: { $id: string; path: string; dataDescription?: string }) {
   const pageLink = Type.String({ description: `A path with the same filters: \`${options.path}?...&page=N\`` });

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Currency, errorMessage, orNull, pageOf, strict, Timestamp, Uuid } from './common';
+import { Currency, errorMessage, orNull, PAGE_QUERY, pageOf, strict, Timestamp, Uuid } from './common';
 import { SLUG_PATTERN } from './categories';
 
 /** Products and the catalog listing (docs/API.md, "Categories and products" and "Listing"). */
@@ -100,18 +100,7 @@ const price = Type.Number({
  */
 export const ProductQuery = Type.Object(
   {
-    page: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: Number.MAX_SAFE_INTEGER,
-        default: 1,
-        description: 'A page past the last has empty data',
-        ...errorMessage('must be an integer greater than or equal to 1'),
-      }),
-    ),
-    pageSize: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 100, default: 20, ...errorMessage('must be an integer from 1 to 100') }),
-    ),
+    ...PAGE_QUERY,
     category: Type.Optional(Type.String({ description: 'A category slug; an unknown one matches nothing' })),
     q: Type.Optional(
       Type.String({
