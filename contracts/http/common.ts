@@ -64,6 +64,16 @@ export const Health = Type.Object(
       },
       strict,
     ),
+    cache: Type.Object(
+      {
+        state: Type.Enum(['up', 'down', 'off'], {
+          description:
+            'The catalog cache (Redis): `up` when it answered a PING within a second, `down` when not, `off` without REDIS_URL. ' +
+            'Not a dependency: the shop serves from Postgres without it, so it never makes the status `degraded`',
+        }),
+      },
+      strict,
+    ),
   },
   { $id: 'Health', title: 'Health', ...strict },
 );
@@ -79,6 +89,16 @@ export const Headers = {
   },
   retryLater: {
     'Retry-After': Type.String({ pattern: '^[0-9]+$', description: 'Whole seconds to wait before trying again' }),
+  },
+  /** docs/API.md, "Caching": where a catalog read's answer came from. */
+  cache: {
+    'X-Cache': Type.Union([Type.Literal('hit'), Type.Literal('miss'), Type.Literal('stale'), Type.Literal('bypass')], {
+      description:
+        '`hit`: from the catalog cache; `miss`: read from the database and cached; `bypass`: read from the database, the ' +
+        'cache being down or off; `stale`: the database is unreachable, so this is the last copy the cache kept, as old as `Age` says',
+    }),
+    // `x-optional`: sent only sometimes; the shop's OpenAPI document marks such a header `required: false`.
+    Age: Type.String({ pattern: '^[0-9]+$', description: 'Only with `X-Cache: stale`: seconds since the copy was cached', 'x-optional': true }),
   },
   correlationId: {
     'X-Correlation-Id': Type.String({

@@ -5,8 +5,9 @@
  * no image registry. Idempotent: an image whose inputs (Dockerfile, scripts, binaries, base) hash to the
  * value in its label is kept as it is.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
@@ -15,6 +16,7 @@ import { prepareNative } from '../native';
 import { kafkaHome } from '../native/kafka';
 import { mailhogBinary } from '../native/mailhog';
 import { postgresNativeDir } from '../native/postgres';
+import { requireRedis } from '../native/requirements';
 import { cacheDir, cliLogDir, displayPath } from '../paths';
 import { startAllSettled, seconds } from '../timing';
 import { findOnPath, runTool } from '../tools';
@@ -58,6 +60,14 @@ const STAND_INS: readonly StandIn[] = [
     ],
   },
   {
+    service: 'redis',
+    variable: 'E2E_REDIS_IMAGE',
+    official: 'redis:7',
+    tag: 'event-shop-e2e/redis:7',
+    dir: 'redis',
+    inputs: () => redisInputs(),
+  },
+  {
     service: 'mailhog',
     variable: 'E2E_MAILHOG_IMAGE',
     official: 'mailhog/mailhog:v1.0.1',
@@ -66,6 +76,22 @@ const STAND_INS: readonly StandIn[] = [
     inputs: (cache) => [{ target: 'MailHog', source: mailhogBinary(cache) }],
   },
 ];
+
+/** The C library and the loader come with the base; every other library redis-server links is copied beside it. */
+const BASE_LIBRARIES = /^(linux-vdso|libc\.so|libm\.so|ld-linux|libpthread|libdl\.so|librt\.so)/;
+
+/** Debian's redis-server (the one native mode runs) and the shared libraries it links, by `ldd`. */
+function redisInputs(): Array<{ target: string; source: string }> {
+  const binary = requireRedis();
+  const linked = execFileSync('ldd', [binary], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\S+) => (\/\S+)/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null && !BASE_LIBRARIES.test(match[1]));
+  return [
+    { target: 'redis-server', source: realpathSync(binary) },
+    ...linked.map(([, name, file]) => ({ target: `lib/${name}`, source: realpathSync(file) })),
+  ];
+}
 
 /** Hashes a file or a folder (names, link targets and contents, in a stable order) into `hash`. */
 function hashTree(hash: ReturnType<typeof createHash>, file: string, name: string): void {

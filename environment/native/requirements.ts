@@ -25,3 +25,11 @@ export function requireGo(): string {
     'install Go 1.21 or newer (https://go.dev/dl, Debian: `apt-get install golang`), or use E2E_ENV=containers.',
   );
 }
+
+export function requireRedis(): string {
+  return requireCommand(
+    'redis-server',
+    'E2E_ENV=native (the shop caches the catalog in Redis)',
+    'install Redis 7 (Debian: `apt-get install redis-server`; on macOS `brew install redis`), or use E2E_ENV=containers.',
+  );
+}

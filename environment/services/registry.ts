@@ -4,14 +4,15 @@ import type { ServiceDefinition } from './definition';
 import { kafka } from './kafka';
 import { mailhog } from './mailhog';
 import { postgres } from './postgres';
+import { redis } from './redis';
 
 /**
  * Every service a run provides, in the order of the `.env` lines of `cli.ts up`. The providers start
  * them in parallel and know them only through this list: a new service is one module and one line here.
  */
-export const SERVICES: readonly ServiceDefinition[] = [postgres, kafka, mailhog];
+export const SERVICES: readonly ServiceDefinition[] = [postgres, kafka, mailhog, redis];
 
-/** The variables of `services` that configure the shop (DATABASE_URL, KAFKA_BROKERS, SMTP_HOST, SMTP_PORT). */
+/** The variables of `services` that configure the shop (DATABASE_URL, KAFKA_BROKERS, SMTP_HOST, SMTP_PORT, REDIS_URL). */
 export function shopServiceVariables(services: Services): Record<string, string> {
   return Object.fromEntries(SERVICES.flatMap((service) => service.shopVariables.map((name) => [name, services.variables[name]])));
 }

@@ -1,3 +1,4 @@
+import type { CacheSettings } from './cache';
 import type { ShippingRates } from './services/pricing';
 import { StartupError } from './startup';
 
@@ -24,6 +25,7 @@ export interface Config {
   database: DatabaseSettings;
   webhookToleranceSeconds: number;
   shipping: ShippingRates;
+  cache: CacheSettings;
 }
 
 /** How the `stripe` SDK reaches the payment provider; host, port and protocol unset mean Stripe itself. */
@@ -122,6 +124,17 @@ function paymentPolicySettings(env: Env, stripe: StripeSettings): PaymentPolicyS
   };
 }
 
+function cacheSettings(env: Env): CacheSettings {
+  const url = env.REDIS_URL?.trim() || undefined;
+  if (url !== undefined && !/^rediss?:\/\/[^/]/.test(url)) throw new StartupError(`REDIS_URL must be a redis:// URL, got "${url}"`);
+  return {
+    url,
+    ttlSeconds: integer(env, 'CACHE_TTL_SECONDS', 300, 1),
+    staleTtlSeconds: integer(env, 'CACHE_STALE_TTL_SECONDS', 86400, 1),
+    timeoutMs: integer(env, 'CACHE_TIMEOUT_MS', 200, 1),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const stripe = stripeSettings(env);
   const host = optional(env, 'HOST', '127.0.0.1');
@@ -158,5 +171,6 @@ export function loadConfig(env: Env = process.env): Config {
       internationalRateCents: money(env, 'SHIPPING_INTERNATIONAL_RATE', 1500),
       freeOverCents: money(env, 'FREE_SHIPPING_OVER', 10000),
     },
+    cache: cacheSettings(env),
   };
 }

@@ -3,6 +3,7 @@ import type { Authenticator } from './auth';
 import type { Config } from './config';
 import type { DependencyHealth } from './health';
 import type { Carts } from './services/cart';
+import type { Catalog } from './services/catalog';
 import type { Checkout } from './services/checkout';
 import type { OrderActions } from './services/orders';
 import type { Payments } from './services/payments';
@@ -17,6 +18,8 @@ export interface ShopContext {
   auth: Authenticator;
   sessions: Sessions;
   payments: Payments;
+  /** Products and listings, through the catalog cache. */
+  catalog: Catalog;
   carts: Carts;
   checkout: Checkout;
   orders: OrderActions;

@@ -50,7 +50,9 @@ export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
 export const USER_EVENT_TYPES = ['users.registered', 'users.updated', 'users.deleted'] as const;
 
-export const EVENT_TYPES = [...USER_EVENT_TYPES, ...ORDER_EVENT_TYPES] as const;
+export const PRODUCT_EVENT_TYPES = ['products.changed'] as const;
+
+export const EVENT_TYPES = [...USER_EVENT_TYPES, ...ORDER_EVENT_TYPES, ...PRODUCT_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The envelope versions this shop reads; an envelope of another version is refused before its contract is checked. */
@@ -60,7 +62,7 @@ export const EVENT_VERSIONS: readonly number[] = [1];
  * The payload field whose value is each event's Kafka key: the aggregate id the shop publishes it under (a user's
  * events by the user, services/users.ts; an order's by the order, services/orderEvents.ts).
  */
-export const KEY_FIELD: { [T in EventType]: T extends OrderEventType ? 'orderId' : 'userId' } = {
+export const KEY_FIELD: { [T in EventType]: T extends OrderEventType ? 'orderId' : T extends 'products.changed' ? 'productId' : 'userId' } = {
   'users.registered': 'userId',
   'users.updated': 'userId',
   'users.deleted': 'userId',
@@ -70,6 +72,7 @@ export const KEY_FIELD: { [T in EventType]: T extends OrderEventType ? 'orderId'
   'orders.shipped': 'orderId',
   'orders.delivered': 'orderId',
   'orders.cancelled': 'orderId',
+  'products.changed': 'productId',
 };
 
 /** What each order event adds to the common part (orderId, userId, sequence). */
@@ -87,6 +90,21 @@ export interface EventPayloads extends OrderEventPayloads {
   'users.registered': UserRegisteredPayload;
   'users.updated': UserUpdatedPayload;
   'users.deleted': UserDeletedPayload;
+  'products.changed': ProductChangedPayload;
+}
+
+/** What changed a product: an admin's create, update or delete, or an order's stock reservation or release. */
+export const PRODUCT_CHANGES = ['created', 'updated', 'deleted', 'stock'] as const;
+
+/** A product's change as the catalog's caches need it: which product, which categories' listings it touches. */
+export interface ProductChangedPayload {
+  productId: string;
+  change: (typeof PRODUCT_CHANGES)[number];
+  /** The category slugs the product was in before and after the change (two when an update moved it). */
+  categories: string[];
+  /** The product's version and stock after the change. */
+  version: number;
+  stock: number;
 }
 
 /** What every order event's payload starts with; `sequence` is the order's own event counter (created = 1). */

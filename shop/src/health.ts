@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { DependencyState, Health as HealthAnswer } from '../../contracts/http';
 
 /** What the probes tell; GET /health adds the payment provider's circuit (server.ts). */
-type Health = Omit<HealthAnswer, 'paymentProvider'>;
+type Health = Omit<HealthAnswer, 'paymentProvider' | 'cache'>;
 import type { Mailer } from './mailer';
 
 /** How long one dependency may take to answer before /health calls it down. */

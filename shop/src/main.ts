@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Partitioners } from 'kafkajs';
 import { Authenticator, Tokens } from './auth';
 import { loadConfig, type Config } from './config';
+import { CatalogCache } from './cache';
+import { startCatalogCacheConsumer } from './consumers/catalogCache';
 import { startNotificationsConsumer } from './consumers/notifications';
 import { startOrderTrackingConsumer } from './consumers/orderTracking';
 import { createPool, waitForPostgres, type PoolOptions } from './db';
@@ -15,6 +17,7 @@ import { OutboxRelay } from './outbox';
 import { seedAdmin, seedCatalog } from './seed';
 import { buildServer } from './server';
 import { Carts } from './services/cart';
+import { Catalog } from './services/catalog';
 import { Checkout } from './services/checkout';
 import { LoginLimiter } from './services/loginLimiter';
 import { OrderActions } from './services/orders';
@@ -27,6 +30,17 @@ import { describeError, StartupError } from './startup';
 /** How long start waits for each of Postgres, Kafka and SMTP before giving up with one clear line. */
 const STARTUP_TIMEOUT_MS = 20_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** A logger that writes to `target.current` once it is set, and to the console before. */
+function lazyLog(target: { current: FastifyBaseLogger | undefined }): FastifyBaseLogger {
+  return new Proxy({} as FastifyBaseLogger, {
+    get: (_object, name: keyof FastifyBaseLogger) => {
+      const log = target.current;
+      if (log) return typeof log[name] === 'function' ? (log[name] as (...args: unknown[]) => unknown).bind(log) : log[name];
+      return (...args: unknown[]) => console.error('shop:', ...args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))));
+    },
+  });
+}
 
 /** What start opened, closed in reverse order on shutdown or on a failed start. */
 type Closer = { name: string; close: () => Promise<unknown> };
@@ -66,9 +80,15 @@ async function start(config: Config, closers: Closer[]) {
   const policy = new ProviderPolicy(config.paymentPolicy);
   const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds, policy);
   const recovery = new ProviderRecovery(pool, payments, config.paymentPolicy.recoveryIntervalMs);
+  // The logger exists only with the app; the cache reports through it from its first connection attempt on.
+  const cacheLog = { current: undefined as FastifyBaseLogger | undefined };
+  const cache = CatalogCache.connect(config.cache, lazyLog(cacheLog));
+  closers.push({ name: 'catalog cache (Redis)', close: () => cache.close() });
+  const catalog = new Catalog(pool, cache);
   const app = buildServer({
     config,
     pool,
+    catalog,
     health: DependencyHealth.of({ pool: probePool, kafka: kafkaHealth.probe, mailer }),
     auth,
     sessions,
@@ -78,6 +98,7 @@ async function start(config: Config, closers: Closer[]) {
     orders: new OrderActions(pool, payments),
   });
   const log = app.log;
+  cacheLog.current = log;
   policy.logTo(log);
 
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
@@ -114,6 +135,7 @@ async function start(config: Config, closers: Closer[]) {
   const consumers = {
     notifications: startNotificationsConsumer({ ...consumerOptions, mailer, mailFrom: config.mailFrom, publicUrl: config.publicUrl }),
     'order-tracking': startOrderTrackingConsumer(consumerOptions),
+    'catalog-cache': startCatalogCacheConsumer({ ...consumerOptions, catalog }),
   };
   // They join their groups in parallel; each one that started is closed on shutdown, or when the other failed to start.
   const started = await Promise.allSettled(

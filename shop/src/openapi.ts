@@ -26,7 +26,8 @@ type Operation = { responses?: Record<string, { headers?: Record<string, unknown
 
 /**
  * Every answer carries X-Correlation-Id (docs/API.md, "Correlation"): the document describes the header once, in
- * its components, and every response of every operation points at it.
+ * its components, and every response of every operation points at it. A header contracts/http marks `x-optional`
+ * (sent only sometimes, like a stale answer's Age) becomes `required: false`.
  */
 function withCorrelationHeader(document: Record<string, unknown>): Record<string, unknown> {
   const reference = { $ref: '#/components/headers/X-Correlation-Id' };
@@ -36,6 +37,11 @@ function withCorrelationHeader(document: Record<string, unknown>): Record<string
     for (const operation of Object.values(operations)) {
       for (const answer of Object.values(operation.responses ?? {})) {
         answer.headers = { ...answer.headers, 'X-Correlation-Id': reference };
+        for (const header of Object.values(answer.headers) as Array<{ schema?: Record<string, unknown>; required?: boolean }>) {
+          if (header.schema?.['x-optional'] !== true) continue;
+          delete header.schema['x-optional'];
+          header.required = false;
+        }
       }
     }
   }

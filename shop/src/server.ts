@@ -185,7 +185,8 @@ export function buildServer(context: ShopContext): FastifyInstance {
           summary: 'Whether the shop and its dependencies are up',
           description:
             'Answers once migrations, seeds, topics, the relay and the consumers are ready, then probes Postgres, ' +
-            "Kafka and SMTP (each within a second) and says which is down, and how the payment provider's circuit stands.",
+            "Kafka and SMTP (each within a second) and says which is down, how the payment provider's circuit stands, " +
+            'and whether the catalog cache answers (which never makes it degraded).',
           response: {
             200: response('Every dependency is up', ref(Health)),
             503: response('A dependency is down: `status` is `degraded` and `dependencies` names it', ref(Health)),
@@ -193,9 +194,10 @@ export function buildServer(context: ShopContext): FastifyInstance {
         },
       },
       async (_request, reply) => {
-        const health = await context.health.check();
+        const [health, cacheState] = await Promise.all([context.health.check(), context.catalog.cacheState()]);
         const paymentProvider = { breaker: context.payments.policy.state };
-        return reply.code(health.status === 'ok' ? 200 : 503).send({ ...health, paymentProvider });
+        const cache = { state: cacheState };
+        return reply.code(health.status === 'ok' ? 200 : 503).send({ ...health, paymentProvider, cache });
       },
     );
     registerUserRoutes(api, context);

@@ -7,7 +7,7 @@ test.describe('protocol', { tag: ['@protocol', '@api'] }, () => {
 
     await expect(response).toHaveStatus(200);
     // The body also names each dependency (docs/API.md, "Health"); the contract check holds it to exactly that shape.
-    expect(await response.json()).toMatchObject({ status: 'ok', dependencies: { postgres: 'up', kafka: 'up', smtp: 'up' } });
+    expect(await response.json()).toMatchObject({ status: 'ok', dependencies: { postgres: 'up', kafka: 'up', smtp: 'up' }, cache: { state: 'up' } });
   });
 
   test('an unknown route answers 404 NOT_FOUND in the error envelope', async ({ api }) => {

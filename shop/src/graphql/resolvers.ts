@@ -24,10 +24,10 @@ import { findCategoryIdBySlug, listCategories } from '../services/categories';
 import { placeOrderOf } from '../services/checkout';
 import { getOrderHistory } from '../services/orderHistory';
 import { getOrderFor, listOrders } from '../services/orders';
-import { listProducts, productQueryOf } from '../services/productListing';
+import { productQueryOf } from '../services/productListing';
 import { userActor } from '../services/auditLog';
 import { updateAuditedProduct } from '../services/productAudit';
-import { getProduct, productChangesOf, selectFrom, toProduct, type Product, type ProductRow } from '../services/products';
+import { productChangesOf, selectFrom, toProduct, type Product, type ProductRow } from '../services/products';
 import type { User } from '../services/users';
 
 /**
@@ -71,7 +71,7 @@ const PAGE_SIZE = 20;
 
 async function productPage(shop: ShopContext, args: ListingArgs) {
   const query = validated(ProductQuery, given(args), 'querystring');
-  const page = await listProducts(shop.pool, productQueryOf(query), { basePath: '/api/products', defaultPageSize: PAGE_SIZE });
+  const { value: page } = await shop.catalog.listing(productQueryOf(query), { basePath: '/api/products', defaultPageSize: PAGE_SIZE });
   return { items: page.data, meta: page.meta };
 }
 
@@ -116,7 +116,7 @@ interface Resolvers {
 const resolvers: Resolvers = {
   Query: {
     products: (_root, args, { shop }) => productPage(shop, args),
-    product: (_root, { id }, { shop }) => getProduct(shop.pool, id),
+    product: async (_root, { id }, { shop }) => (await shop.catalog.product(id)).value,
     categories: (_root, _args, { shop }) => listCategories(shop.pool),
     me: (_root, _args, { caller }) => caller(),
     cart: async (_root, _args, { shop, caller }) => shop.carts.get((await caller()).id),
@@ -167,7 +167,9 @@ const resolvers: Resolvers = {
       const fields = await productChangesOf(shop.pool, validated(ProductChanges, given(changes)));
       const precondition = { kind: 'versions' as const, versions: [expectedVersion] };
       try {
-        return await updateAuditedProduct(shop.pool, id, fields, precondition, { actor: userActor(user.id), correlationId: request.id });
+        const { result, cacheChanges } = await updateAuditedProduct(shop.pool, id, fields, precondition, { actor: userActor(user.id), correlationId: request.id });
+        await shop.catalog.changed(cacheChanges);
+        return result;
       } catch (error) {
         // REST's detail names the If-Match header; here the argument the client gave names the version.
         if (!(error instanceof AppError) || error.code !== 'PRECONDITION_FAILED') throw error;

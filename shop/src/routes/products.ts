@@ -14,14 +14,15 @@ import {
   response,
   withHeaders,
 } from '../../../contracts/http';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Cached } from '../cache';
 import type { ShopContext } from '../context';
 import { etagOf, preconditionOf } from '../preconditions';
 import type { ApiApp } from '../server';
-import { listProducts, productQueryOf } from '../services/productListing';
+import { productQueryOf } from '../services/productListing';
 import { userActor } from '../services/auditLog';
 import { createAuditedProduct, deleteAuditedProduct, updateAuditedProduct } from '../services/productAudit';
-import { getProduct, newProductOf, productChangesOf } from '../services/products';
+import { newProductOf, productChangesOf } from '../services/products';
 import { accessHooks, BEARER, callerOf } from './access';
 import { BODY_ERRORS, BODY_PARSER_ERRORS, TOKEN_ERRORS } from './responses';
 
@@ -31,6 +32,13 @@ const tags = ['products'];
 
 /** The admin's change, audited under the request's correlation id. */
 const byAdmin = (request: FastifyRequest) => ({ actor: userActor(callerOf(request).id), correlationId: request.id });
+
+/** docs/API.md, "Caching": X-Cache says where the answer came from; a stale one says how old it is. */
+function withCacheHeaders(reply: FastifyReply, cached: Cached<unknown>): FastifyReply {
+  reply.header('x-cache', cached.outcome);
+  if (cached.ageSeconds !== undefined) reply.header('age', String(cached.ageSeconds));
+  return reply;
+}
 
 /** docs/API.md, "Categories and products" and "Listing". */
 export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
@@ -51,17 +59,17 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
         summary: 'A page of the catalog, filtered and sorted',
         querystring: ProductQuery,
         response: {
-          200: response('The page', ref(ProductPage), Headers.cacheControl(LISTING_CACHE_CONTROL)),
+          200: response('The page', ref(ProductPage), { ...Headers.cacheControl(LISTING_CACHE_CONTROL), ...Headers.cache }),
           400: errorResponse('VALIDATION_ERROR'),
         },
       },
     },
     async (request, reply) => {
-      const page = await listProducts(context.pool, productQueryOf(request.query), {
+      const page = await context.catalog.listing(productQueryOf(request.query), {
         basePath: '/api/products',
         defaultPageSize: API_PAGE_SIZE,
       });
-      return reply.header('cache-control', LISTING_CACHE_CONTROL).send(page);
+      return withCacheHeaders(reply, page).header('cache-control', LISTING_CACHE_CONTROL).send(page.value);
     },
   );
 
@@ -74,14 +82,14 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
         summary: 'A product',
         params: ProductParams,
         response: {
-          200: response('The product; its ETag is its version', ref(Product), ProductEtag),
+          200: response('The product; its ETag is its version', ref(Product), { ...ProductEtag, ...Headers.cache }),
           404: errorResponse('PRODUCT_NOT_FOUND'),
         },
       },
     },
     async (request, reply) => {
-      const product = await getProduct(context.pool, request.params.id);
-      return reply.header('etag', etagOf(product.version)).send(product);
+      const product = await context.catalog.product(request.params.id);
+      return withCacheHeaders(reply, product).header('etag', etagOf(product.value.version)).send(product.value);
     },
   );
 
@@ -106,7 +114,8 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
     },
     async (request, reply) => {
       const fields = await newProductOf(context.pool, request.body);
-      const product = await createAuditedProduct(context.pool, fields, byAdmin(request));
+      const { result: product, cacheChanges } = await createAuditedProduct(context.pool, fields, byAdmin(request));
+      await context.catalog.changed(cacheChanges);
       return reply.code(201).header('location', `/api/products/${product.id}`).send(product);
     },
   );
@@ -137,7 +146,8 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
     async (request, reply) => {
       const changes = await productChangesOf(context.pool, request.body);
       const precondition = preconditionOf(request.headers['if-match']);
-      const product = await updateAuditedProduct(context.pool, request.params.id, changes, precondition, byAdmin(request));
+      const { result: product, cacheChanges } = await updateAuditedProduct(context.pool, request.params.id, changes, precondition, byAdmin(request));
+      await context.catalog.changed(cacheChanges);
       return reply.header('etag', etagOf(product.version)).send(product);
     },
   );
@@ -164,7 +174,8 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
       },
     },
     async (request, reply) => {
-      await deleteAuditedProduct(context.pool, request.params.id, preconditionOf(request.headers['if-match']), byAdmin(request));
+      const { cacheChanges } = await deleteAuditedProduct(context.pool, request.params.id, preconditionOf(request.headers['if-match']), byAdmin(request));
+      await context.catalog.changed(cacheChanges);
       return reply.code(204).send();
     },
   );

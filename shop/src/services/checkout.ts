@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { Origin } from '../origin';
+import { enqueueProductChanges } from './productEvents';
 import { withTransaction } from '../db';
 import {
   cartEmpty,
@@ -77,7 +78,7 @@ export class Checkout {
   /** The order and whether this call made it (false: an earlier call with the same Idempotency-Key did). */
   async placeOrder(user: User, request: PlaceOrderRequest, origin: Origin): Promise<{ order: Order; created: boolean }> {
     for (;;) {
-      const start = await withTransaction(this.pool, (client) => this.start(client, user.id, request));
+      const start = await withTransaction(this.pool, (client) => this.start(client, user.id, request, origin.id));
       if (start.kind === 'replay') return { order: await getOrderFor(this.pool, user, start.orderId), created: false };
       if (start.kind === 'reserved') return { order: await this.pay(user, start.reservation, origin), created: true };
       await this.waitWhilePaying(start.orderId);
@@ -85,7 +86,7 @@ export class Checkout {
   }
 
   /** Step 1, one transaction under the customer's lock: the order the key names, an earlier one still paying, or a new one. */
-  private async start(client: PoolClient, userId: string, request: PlaceOrderRequest): Promise<Start> {
+  private async start(client: PoolClient, userId: string, request: PlaceOrderRequest, correlationId: string): Promise<Start> {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, userId]);
     const { rows: paying } = await client.query<{ id: string; idempotency_key: string | null }>(
       "SELECT id, idempotency_key FROM orders WHERE user_id = $1 AND status = 'paying' ORDER BY created_at LIMIT 1",
@@ -99,7 +100,7 @@ export class Checkout {
       );
       if (rows[0]) return { kind: 'replay', orderId: rows[0].id };
     }
-    return { kind: 'reserved', reservation: await this.reserve(client, userId, request) };
+    return { kind: 'reserved', reservation: await this.reserve(client, userId, request, correlationId) };
   }
 
   /**
@@ -117,8 +118,8 @@ export class Checkout {
     }
   }
 
-  /** The order and its items in `paying`, and the stock reserved with guarded updates. */
-  private async reserve(client: PoolClient, userId: string, request: PlaceOrderRequest): Promise<Reservation> {
+  /** The order and its items in `paying`, and the stock reserved with guarded updates (products.changed for each). */
+  private async reserve(client: PoolClient, userId: string, request: PlaceOrderRequest, correlationId: string): Promise<Reservation> {
     await lockCart(client, userId);
     const cart = await readCart(client, userId);
     if (cart.lines.length === 0) throw cartEmpty();
@@ -160,6 +161,7 @@ export class Checkout {
       }
     }
     if (short.length > 0) throw outOfStock(short);
+    await enqueueProductChanges(client, cart.lines.map((line) => line.productId), 'stock', correlationId);
     return { orderId, totalCents: pricing.totalCents, paymentMethod: request.paymentMethod };
   }
 

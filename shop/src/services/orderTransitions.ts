@@ -5,6 +5,7 @@ import type { ShippingAddress } from './addresses';
 import { changesBetween, recordAudit, type Attribution } from './auditLog';
 import { auditMove } from './orderAudit';
 import { appendOrderEvent } from './orderEvents';
+import { enqueueProductChanges, productsOfOrder } from './productEvents';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../../../contracts/http';
 
 /*
@@ -200,13 +201,14 @@ export type Changes = {
   [K in 'payment_intent_id' | 'payment_status' | 'carrier' | 'tracking_number']?: string | null;
 } & { cancel_reason?: CancelReason | null; refunded_at?: typeof NOW; provider_call_at?: typeof NOW | null };
 
-/** Puts an order's reserved stock back. */
-async function releaseStock(client: PoolClient, orderId: string): Promise<void> {
+/** Puts an order's reserved stock back, announced by products.changed under the move's correlation id. */
+async function releaseStock(client: PoolClient, orderId: string, correlationId: string): Promise<void> {
   await client.query(
     `UPDATE products p SET stock = p.stock + i.quantity, updated_at = now()
        FROM order_items i WHERE i.order_id = $1 AND p.id = i.product_id`,
     [orderId],
   );
+  await enqueueProductChanges(client, await productsOfOrder(client, orderId), 'stock', correlationId);
 }
 
 /**
@@ -244,7 +246,7 @@ export async function writeMove<C extends OrderMoveCause>(
   );
   // The caller holds the row's lock and checked the move from the status it read, so only a bug gets here.
   if (!rows[0]) throw new Error(`order ${order.id} is no longer ${order.status}`);
-  if (transition.releasesStock) await releaseStock(client, order.id);
+  if (transition.releasesStock) await releaseStock(client, order.id, by.correlationId);
   await auditMove(client, by, order, rows[0], columns);
   if (transition.event === null) return;
   await appendOrderEvent(
@@ -298,11 +300,12 @@ export async function createOrder(client: PoolClient, order: NewOrder): Promise<
 
 /**
  * A placement undone because the provider refused it or could not be reached (the saga's compensation): the stock
- * back, the order and its items gone. Not a move of the table, as the order never was for anyone else: no event.
+ * back, the order and its items gone. Not a move of the table, as the order never was for anyone else: no order
+ * event (products.changed announces the stock back, as it announced the reservation).
  * The caller holds its lock and has seen it `paying`.
  */
-export async function discardOrder(client: PoolClient, orderId: string): Promise<void> {
-  await releaseStock(client, orderId);
+export async function discardOrder(client: PoolClient, orderId: string, by: Attribution): Promise<void> {
+  await releaseStock(client, orderId, by.correlationId);
   await client.query('DELETE FROM orders WHERE id = $1', [orderId]);
 }
 
@@ -320,7 +323,7 @@ export async function archiveOrdersOf(client: PoolClient, userId: string, by: At
     'SELECT id FROM orders WHERE user_id = $1 AND status = ANY($2) FOR UPDATE',
     [userId, releasing],
   );
-  for (const { id } of rows) await releaseStock(client, id);
+  for (const { id } of rows) await releaseStock(client, id, by.correlationId);
   const { rows: archived } = await client.query<{ id: string; before: OrderStatus; after: OrderStatus }>(
     `WITH old AS (SELECT id, status FROM orders WHERE user_id = $1 AND status = ANY($2) FOR UPDATE)
      UPDATE orders o SET status = $3, archived_user_id = o.user_id, user_id = NULL FROM old WHERE o.id = old.id

@@ -122,7 +122,7 @@ const HANDLERS: Record<string, Apply> = {
   },
   'payment_intent.payment_failed': async (client, order, intent, by) => {
     if (order.status !== 'paying') return failPayment(client, order, intent, by);
-    await discardOrder(client, order.id);
+    await discardOrder(client, order.id, by);
     return true;
   },
 };

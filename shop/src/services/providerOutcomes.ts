@@ -64,7 +64,7 @@ export async function settleCharge(
     await acceptPayment(client, order, { id: charge.intentId, status: charge.status }, by);
     return { outcome: 'accepted', order };
   }
-  await discardOrder(client, orderId);
+  await discardOrder(client, orderId, by);
   return { outcome: 'discarded', order };
 }
 

@@ -4,7 +4,7 @@ import type { AppError } from '../errors';
 import { listCategories } from '../services/categories';
 import { Credentials, NewReview, NewUser, ProductQuery } from '../../../contracts/http';
 import { validated } from '../requestValidation';
-import { listProducts, productQueryOf } from '../services/productListing';
+import { productQueryOf } from '../services/productListing';
 import { createReview, reviewOf } from '../services/reviews';
 import { credentialsOf } from '../services/sessions';
 import { registerUser, registrationOf } from '../services/users';
@@ -67,7 +67,7 @@ export function registerWebRoutes(app: FastifyInstance, context: ShopContext): v
     return orRenderError(
       reply,
       async () => {
-        const result = await listProducts(pool, productQueryOf(validated(ProductQuery, query, 'querystring')), {
+        const { value: result } = await context.catalog.listing(productQueryOf(validated(ProductQuery, query, 'querystring')), {
           basePath: '/products',
           defaultPageSize: CATALOG_PAGE_SIZE,
         });
