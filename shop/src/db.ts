@@ -92,16 +92,39 @@ export async function waitForPostgres(pool: Pool, databaseUrl: string, timeoutMs
   });
 }
 
+/** What a transaction asked to run once it has committed (afterCommit), by the client it runs on. */
+const committedActions = new WeakMap<object, Array<() => Promise<void>>>();
+
+/**
+ * Runs `action` once the transaction `db` is in has committed, before the transaction's caller goes on (and at once
+ * when `db` is no client of inTransaction, whose statements commit by themselves); never if it rolls back. For what
+ * must follow the change but cannot be part of it, such as dropping cache entries. `action` must not throw.
+ */
+export async function afterCommit(db: Db, action: () => Promise<void>): Promise<void> {
+  const actions = committedActions.get(db);
+  if (actions) actions.push(action);
+  else await action();
+}
+
 /** Runs `work` in a transaction on a client the caller holds (one that keeps a session lock across several, say). */
 export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+  const actions: Array<() => Promise<void>> = [];
+  committedActions.set(client, actions);
   try {
-    const result = await work();
-    await client.query('COMMIT');
+    await client.query('BEGIN');
+    let result: T;
+    try {
+      result = await work();
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    committedActions.delete(client);
+    for (const action of actions) await action();
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+  } finally {
+    committedActions.delete(client);
   }
 }
 

@@ -18,6 +18,7 @@ import { seedAdmin, seedCatalog } from './seed';
 import { buildServer } from './server';
 import { Carts } from './services/cart';
 import { Catalog } from './services/catalog';
+import { onProductChangesCommitted } from './services/productEvents';
 import { Checkout } from './services/checkout';
 import { LoginLimiter } from './services/loginLimiter';
 import { OrderActions } from './services/orders';
@@ -85,6 +86,7 @@ async function start(config: Config, closers: Closer[]) {
   const cache = CatalogCache.connect(config.cache, lazyLog(cacheLog));
   closers.push({ name: 'catalog cache (Redis)', close: () => cache.close() });
   const catalog = new Catalog(pool, cache);
+  onProductChangesCommitted((changes) => catalog.changed(changes));
   const app = buildServer({
     config,
     pool,

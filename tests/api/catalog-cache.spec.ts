@@ -163,7 +163,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
     await events.waitFor<ProductChanged>('products.changed', { productId: gone.id, change: 'deleted', categories: [category.slug] });
   });
 
-  test("a customer's order moves the stock: products.changed drops the cached product and listing, and the next reads show the new stock", async ({
+  test("a customer's order moves the stock: the cached product and listing are gone when the order answers, and products.changed carries the order's correlation id", async ({
     api,
     factory,
     checkout,
@@ -177,20 +177,22 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
     const cached = await readProduct(api, product.id);
     await readListing(api, category.slug);
     expect(cached.product.stock).toBe(10);
+    await checkout.cartReadyToOrder(customer, [{ product, quantity: 3 }]);
 
-    const order = await checkout.buy(customer, [{ product, quantity: 3 }]);
+    const placed = await checkout.attemptOrder(customer);
+    const order = await expectJson(placed, 201);
 
-    // The order's own request does not touch the cache: its products.changed, consumed by the shop, does.
-    const announced = await events.waitFor<ProductChanged>('products.changed', { productId: product.id, change: 'stock' });
-    expect(announced.envelope.payload).toMatchObject({ categories: [category.slug], stock: 7 });
-    await events.consumedByShop('products.changed', announced);
-    expect(await cache.product(product.id), 'the product entry is gone once the shop consumed the event').toBeUndefined();
+    // The shop that reserved the stock drops the entries once the reservation commits, before it answers.
+    expect(await cache.product(product.id), 'the product entry is gone when the placement answers').toBeUndefined();
     expect(await cache.listings(category.slug)).toEqual([]);
     const next = await readProduct(api, product.id);
     expect(next.source).toBe('miss');
-    expect(next.product.stock).toBe(7);
+    expect(next.product).toMatchObject({ stock: 7, version: product.version + 1 });
     expect((await readListing(api, category.slug)).page.data[0].stock).toBe(7);
     expect(order.items).toEqual([expect.objectContaining({ productId: product.id, quantity: 3 })]);
+    const announced = await events.waitFor<ProductChanged>('products.changed', { productId: product.id, change: 'stock' });
+    expect(announced.envelope.payload).toEqual({ productId: product.id, change: 'stock', categories: [category.slug], version: product.version + 1, stock: 7 });
+    expect(announced.envelope.correlationId, "the placement's correlation id").toBe(placed.headers()['x-correlation-id']);
   });
 
   test('products.changed from another shop instance (published by hand here) drops this shop’s entries too', async ({ api, factory, cache, events }) => {

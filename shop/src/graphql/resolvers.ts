@@ -167,9 +167,7 @@ const resolvers: Resolvers = {
       const fields = await productChangesOf(shop.pool, validated(ProductChanges, given(changes)));
       const precondition = { kind: 'versions' as const, versions: [expectedVersion] };
       try {
-        const { result, cacheChanges } = await updateAuditedProduct(shop.pool, id, fields, precondition, { actor: userActor(user.id), correlationId: request.id });
-        await shop.catalog.changed(cacheChanges);
-        return result;
+        return await updateAuditedProduct(shop.pool, id, fields, precondition, { actor: userActor(user.id), correlationId: request.id });
       } catch (error) {
         // REST's detail names the If-Match header; here the argument the client gave names the version.
         if (!(error instanceof AppError) || error.code !== 'PRECONDITION_FAILED') throw error;

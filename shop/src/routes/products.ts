@@ -114,8 +114,7 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
     },
     async (request, reply) => {
       const fields = await newProductOf(context.pool, request.body);
-      const { result: product, cacheChanges } = await createAuditedProduct(context.pool, fields, byAdmin(request));
-      await context.catalog.changed(cacheChanges);
+      const product = await createAuditedProduct(context.pool, fields, byAdmin(request));
       return reply.code(201).header('location', `/api/products/${product.id}`).send(product);
     },
   );
@@ -146,8 +145,7 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
     async (request, reply) => {
       const changes = await productChangesOf(context.pool, request.body);
       const precondition = preconditionOf(request.headers['if-match']);
-      const { result: product, cacheChanges } = await updateAuditedProduct(context.pool, request.params.id, changes, precondition, byAdmin(request));
-      await context.catalog.changed(cacheChanges);
+      const product = await updateAuditedProduct(context.pool, request.params.id, changes, precondition, byAdmin(request));
       return reply.header('etag', etagOf(product.version)).send(product);
     },
   );
@@ -174,8 +172,7 @@ export function registerProductRoutes(app: ApiApp, context: ShopContext): void {
       },
     },
     async (request, reply) => {
-      const { cacheChanges } = await deleteAuditedProduct(context.pool, request.params.id, preconditionOf(request.headers['if-match']), byAdmin(request));
-      await context.catalog.changed(cacheChanges);
+      await deleteAuditedProduct(context.pool, request.params.id, preconditionOf(request.headers['if-match']), byAdmin(request));
       return reply.code(204).send();
     },
   );

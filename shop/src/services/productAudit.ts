@@ -2,7 +2,6 @@ import type { Pool } from 'pg';
 import { withTransaction, type Db } from '../db';
 import { isUuid } from '../validation';
 import { changesBetween, recordAudit, type Attribution } from './auditLog';
-import type { CatalogChange } from '../cache';
 import { enqueueProductChanges } from './productEvents';
 import { createProduct, deleteProduct, getProduct, updateProduct, type Product, type ProductFields } from './products';
 
@@ -23,19 +22,13 @@ async function lockedProduct(db: Db, id: string): Promise<Product> {
   return getProduct(db, id);
 }
 
-/** A change as made, and what it made outdated in the catalog cache (products.changed is in its transaction). */
-export interface ProductChangeMade<T> {
-  result: T;
-  cacheChanges: CatalogChange[];
-}
-
-export async function createAuditedProduct(pool: Pool, fields: ProductFields, by: Attribution): Promise<ProductChangeMade<Product>> {
+export async function createAuditedProduct(pool: Pool, fields: ProductFields, by: Attribution): Promise<Product> {
   return withTransaction(pool, async (client) => {
     const product = await createProduct(client, fields);
     const changes = changesBetween(null, auditedOf(product), FIELDS);
     await recordAudit(client, by, { action: 'product.created', entityType: 'product', entityId: product.id, changes });
-    const cacheChanges = await enqueueProductChanges(client, [product.id], 'created', by.correlationId);
-    return { result: product, cacheChanges };
+    await enqueueProductChanges(client, [product.id], 'created', by.correlationId);
+    return product;
   });
 }
 
@@ -45,7 +38,7 @@ export async function updateAuditedProduct(
   changes: Partial<ProductFields>,
   precondition: Parameters<typeof updateProduct>[3],
   by: Attribution,
-): Promise<ProductChangeMade<Product>> {
+): Promise<Product> {
   return withTransaction(pool, async (client) => {
     const before = await lockedProduct(client, id);
     const after = await updateProduct(client, id, changes, precondition);
@@ -55,8 +48,8 @@ export async function updateAuditedProduct(
       await recordAudit(client, by, { action: 'product.updated', entityType: 'product', entityId: id, changes: changed });
     }
     // Announced even then: the row's version moved, and with it the ETag the cached copy carries.
-    const cacheChanges = await enqueueProductChanges(client, [id], 'updated', by.correlationId, new Map([[id, before.category.slug]]));
-    return { result: after, cacheChanges };
+    await enqueueProductChanges(client, [id], 'updated', by.correlationId, new Map([[id, before.category.slug]]));
+    return after;
   });
 }
 
@@ -65,13 +58,13 @@ export async function deleteAuditedProduct(
   id: string,
   precondition: Parameters<typeof deleteProduct>[2],
   by: Attribution,
-): Promise<ProductChangeMade<void>> {
-  return withTransaction(pool, async (client) => {
+): Promise<void> {
+  await withTransaction(pool, async (client) => {
     await lockedProduct(client, id);
     await deleteProduct(client, id, precondition);
     const { rows } = await client.query<{ deleted_at: Date }>('SELECT deleted_at FROM products WHERE id = $1', [id]);
     const changes = { deletedAt: { before: null, after: rows[0].deleted_at.toISOString() } };
     await recordAudit(client, by, { action: 'product.deleted', entityType: 'product', entityId: id, changes });
-    return { result: undefined, cacheChanges: await enqueueProductChanges(client, [id], 'deleted', by.correlationId) };
+    await enqueueProductChanges(client, [id], 'deleted', by.correlationId);
   });
 }

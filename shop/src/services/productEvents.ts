@@ -1,12 +1,21 @@
 import type { CatalogChange } from '../cache';
-import type { Db } from '../db';
+import { afterCommit, type Db } from '../db';
 import type { ProductChangedPayload } from '../events';
 import { enqueueEvent } from '../outbox';
 
+/** Who drops the catalog cache's entries of committed changes in this shop (main.ts: the catalog). */
+let committedListener: ((changes: CatalogChange[]) => Promise<void>) | undefined;
+
+/** Called with the changes of every transaction that wrote products.changed, once it has committed; must not throw. */
+export function onProductChangesCommitted(listener: (changes: CatalogChange[]) => Promise<void>): void {
+  committedListener = listener;
+}
+
 /**
  * products.changed, one per product, in the transaction of the change (contracts/events/products.changed.schema.json):
- * what every shop's cache consumer drops (consumers/catalogCache.ts). Returns the same changes, for the shop that made
- * them to drop its cache entries as soon as the transaction commits.
+ * what every shop's cache consumer drops (consumers/catalogCache.ts). The shop that made the change also drops the
+ * entries itself as soon as the transaction commits, before its caller answers: whoever made the change reads it
+ * back at once, the admin after a PATCH as the customer after an order.
  */
 export async function enqueueProductChanges(
   db: Db,
@@ -33,6 +42,8 @@ export async function enqueueProductChanges(
     });
     changes.push({ productId: row.id, categories });
   }
+  const listener = committedListener;
+  if (listener && changes.length > 0) await afterCommit(db, () => listener(changes));
   return changes;
 }
 
