@@ -64,5 +64,12 @@ export default defineConfig({
         launchOptions: chromium.launchOptions,
       },
     },
+    {
+      // The load test (tests/load): 50 connections on the one shop would slow the other tests' requests, so it
+      // runs after them, alone. Dependencies run whatever the filter: alone, run it with `--project load --no-deps`.
+      name: 'load',
+      testMatch: ['load/**/*.spec.ts'],
+      dependencies: ['api', 'browser'],
+    },
   ],
 });
