@@ -6,7 +6,7 @@ import { listProducts, type ProductPage, type ProductQuery } from './productList
 import { getProduct, type Product } from './products';
 
 /**
- * The catalog as every reader sees it (the API, GraphQL, the pages): products and listings through the cache
+ * The catalog as every reader sees it (the API, GraphQL, the catalog page): products and listings through the cache
  * (cache.ts), and the cache told what a change made outdated. A customer's cart, orders and account never pass here.
  */
 export class Catalog {
