@@ -31,17 +31,21 @@ function isReady({ REDIS_URL }: Record<Variable, string>): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     let answer = '';
-    const finish = (ready: boolean) => {
+    // A bound of its own: the socket's idle timer ends with the socket, and a port Docker publishes for a container
+    // that is still starting accepts the connection and then closes it, with no error and no answer.
+    const timer = setTimeout(() => finish(false), 1_000);
+    function finish(ready: boolean) {
+      clearTimeout(timer);
       socket.destroy();
       resolve(ready);
-    };
-    socket.setTimeout(1_000, () => finish(false));
+    }
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       answer += chunk.toString('latin1');
       if (answer.includes('\r\n')) finish(answer.startsWith('+PONG'));
     });
     socket.once('error', () => finish(false));
+    socket.once('close', () => finish(answer.startsWith('+PONG')));
   });
 }
 
