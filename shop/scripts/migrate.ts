@@ -23,6 +23,7 @@ import {
   type MigrationStatus,
   type StepResult,
 } from '../src/migrations';
+import { databaseAddress } from '../src/db';
 import { describeError } from '../src/startup';
 
 const USAGE = 'usage: npm run db:migrate -- up | down | to <N> | status  [--json]   (DATABASE_URL names the database)';
@@ -43,16 +44,6 @@ function parseCommand(args: string[]): Command {
     return { name };
   }
   throw new UsageError(name ? `unknown command "${name}". ${USAGE}` : USAGE);
-}
-
-/** host:port/database of a connection string, without its credentials, for messages. */
-function where(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    return `${url.host}${url.pathname}`;
-  } catch {
-    return 'DATABASE_URL';
-  }
 }
 
 /** Where the database is after a command: its latest applied migration (0 and null: none) and how many are pending. */
@@ -99,7 +90,7 @@ async function main(): Promise<number> {
   try {
     await client.connect();
   } catch (error) {
-    throw new MigrationError(`cannot connect to Postgres at ${where(databaseUrl)}: ${describeError(error)}`);
+    throw new MigrationError(`cannot connect to Postgres at ${databaseAddress(databaseUrl)}: ${describeError(error)}`);
   }
   try {
     if (command.name === 'status') {

@@ -75,7 +75,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** host:port/database of a connection string, without the credentials, for messages. */
-function databaseAddress(databaseUrl: string): string {
+export function databaseAddress(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl);
     return `${url.host}${url.pathname}`;
