@@ -11,7 +11,7 @@ export interface ChromiumChoice {
 }
 
 /** Flags a system Chromium needs here: root needs --no-sandbox; the rest keep it off a closed network. */
-const SYSTEM_CHROMIUM_ARGS = [
+export const SYSTEM_CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',

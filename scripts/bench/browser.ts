@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { chromium } from '@playwright/test';
-import { resolveChromium } from '../../environment/browser';
+import { resolveChromium, SYSTEM_CHROMIUM_ARGS } from '../../environment/browser';
 import { withDeadline } from '../../fixtures/wait';
 import { timeEach } from './stats';
 
@@ -105,13 +105,7 @@ export async function rawChromiumFixedCost(shopUrl: string, count: number): Prom
     '--headless',
     '--remote-debugging-pipe',
     `--user-data-dir=${profile}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
+    ...SYSTEM_CHROMIUM_ARGS,
     'about:blank',
   ];
   const browser: ChildProcess = spawn(choice.executablePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
