@@ -97,18 +97,16 @@ function digest(value: unknown): string {
 
 export class CatalogCache {
   private reportedDown = false;
-  private hits = 0;
-  private misses = 0;
+  private log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 
   private constructor(
     private readonly redis: ScriptedRedis | undefined,
     private readonly settings: CacheSettings,
-    private readonly log: FastifyBaseLogger,
   ) {}
 
   /** Connects in the background: a Redis that is down at start is only a cache that starts cold later. */
-  static connect(settings: CacheSettings, log: FastifyBaseLogger): CatalogCache {
-    if (!settings.url) return new CatalogCache(undefined, settings, log);
+  static connect(settings: CacheSettings): CatalogCache {
+    if (!settings.url) return new CatalogCache(undefined, settings);
     const redis = new Redis(settings.url, {
       // A command while disconnected fails at once instead of queueing: the read goes to Postgres.
       enableOfflineQueue: false,
@@ -121,9 +119,9 @@ export class CatalogCache {
     }) as ScriptedRedis;
     redis.defineCommand('fillIfCurrent', { lua: FILL_SCRIPT });
     redis.defineCommand('invalidateKeys', { lua: INVALIDATE_SCRIPT });
-    const cache = new CatalogCache(redis, settings, log);
+    const cache = new CatalogCache(redis, settings);
     redis.on('ready', () => {
-      if (cache.reportedDown) log.info('the catalog cache (Redis) answers again');
+      if (cache.reportedDown) cache.log?.info('the catalog cache (Redis) answers again');
       cache.reportedDown = false;
     });
     // ioredis reports every failed reconnect; one line per outage is enough.
@@ -135,13 +133,13 @@ export class CatalogCache {
     return this.redis !== undefined;
   }
 
-  /** Hits and misses since start (the load test's hit ratio comes from Redis's own INFO, this is for the log). */
-  get counts(): { hits: number; misses: number } {
-    return { hits: this.hits, misses: this.misses };
+  /** Where the outage lines go (the shop's log, once it has one; an outage before that is reported after). */
+  logTo(log: Pick<FastifyBaseLogger, 'info' | 'warn'>): void {
+    this.log = log;
   }
 
   private reportDown(error: unknown): void {
-    if (this.reportedDown) return;
+    if (this.reportedDown || !this.log) return;
     this.reportedDown = true;
     this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'the catalog cache (Redis) does not answer; reading from Postgres');
   }
@@ -164,7 +162,6 @@ export class CatalogCache {
     try {
       const [cached, current] = await redis.mget(PREFIX + key, PREFIX + generationKey);
       if (cached !== null) {
-        this.hits += 1;
         return { value: (JSON.parse(cached) as Entry<T>).value, outcome: 'hit' };
       }
       generation = current ?? '0';
@@ -172,7 +169,6 @@ export class CatalogCache {
       this.reportDown(error);
     }
     if (generation === undefined) return { value: await load(), outcome: 'bypass' };
-    this.misses += 1;
     let value: T;
     try {
       value = await load();

@@ -32,17 +32,6 @@ import { describeError, StartupError } from './startup';
 const STARTUP_TIMEOUT_MS = 20_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-/** A logger that writes to `target.current` once it is set, and to the console before. */
-function lazyLog(target: { current: FastifyBaseLogger | undefined }): FastifyBaseLogger {
-  return new Proxy({} as FastifyBaseLogger, {
-    get: (_object, name: keyof FastifyBaseLogger) => {
-      const log = target.current;
-      if (log) return typeof log[name] === 'function' ? (log[name] as (...args: unknown[]) => unknown).bind(log) : log[name];
-      return (...args: unknown[]) => console.error('shop:', ...args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))));
-    },
-  });
-}
-
 /** What start opened, closed in reverse order on shutdown or on a failed start. */
 type Closer = { name: string; close: () => Promise<unknown> };
 
@@ -81,9 +70,7 @@ async function start(config: Config, closers: Closer[]) {
   const policy = new ProviderPolicy(config.paymentPolicy);
   const payments = new Payments(createStripeClient(config.stripe), config.stripe.webhookSecret, config.webhookToleranceSeconds, policy);
   const recovery = new ProviderRecovery(pool, payments, config.paymentPolicy.recoveryIntervalMs);
-  // The logger exists only with the app; the cache reports through it from its first connection attempt on.
-  const cacheLog = { current: undefined as FastifyBaseLogger | undefined };
-  const cache = CatalogCache.connect(config.cache, lazyLog(cacheLog));
+  const cache = CatalogCache.connect(config.cache);
   closers.push({ name: 'catalog cache (Redis)', close: () => cache.close() });
   const catalog = new Catalog(pool, cache);
   onProductChangesCommitted((changes) => catalog.changed(changes));
@@ -100,7 +87,7 @@ async function start(config: Config, closers: Closer[]) {
     orders: new OrderActions(pool, payments),
   });
   const log = app.log;
-  cacheLog.current = log;
+  cache.logTo(log);
   policy.logTo(log);
 
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);

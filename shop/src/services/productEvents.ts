@@ -24,8 +24,8 @@ export async function enqueueProductChanges(
   correlationId: string,
   /** The category slug each product was in before the change, when the change may have moved it. */
   categoriesBefore: ReadonlyMap<string, string> = new Map(),
-): Promise<CatalogChange[]> {
-  if (productIds.length === 0) return [];
+): Promise<void> {
+  if (productIds.length === 0) return;
   const { rows } = await db.query<{ id: string; version: number; stock: number; slug: string }>(
     `SELECT p.id, p.version, p.stock, c.slug FROM products p JOIN categories c ON c.id = p.category_id
       WHERE p.id = ANY($1::uuid[]) ORDER BY p.id`,
@@ -44,7 +44,6 @@ export async function enqueueProductChanges(
   }
   const listener = committedListener;
   if (listener && changes.length > 0) await afterCommit(db, () => listener(changes));
-  return changes;
 }
 
 /** The products an order holds: those whose stock its reservation or release moves. */
