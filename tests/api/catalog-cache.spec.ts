@@ -1,4 +1,4 @@
-import { test, expect, expectError, expectJson, productEtag, type Product, type ShopClient, type TestEvents } from '../../fixtures';
+import { test, expect, expectError, expectJson, creationConsumed, productEtag, type Product, type ShopClient } from '../../fixtures';
 
 // docs/API.md, "Caching": product reads and catalog listings go through Redis; every product or stock change drops
 // the product's entry and its categories' listings, in the shop that made it and, through products.changed, in every
@@ -10,18 +10,6 @@ interface ProductChanged {
   categories: string[];
   version: number;
   stock: number;
-}
-
-/**
- * Every change drops its entries twice: at once in the shop that made it, and again when its products.changed is
- * consumed. A test that fills the cache right after making its products waits for the second drop first, so that
- * it does not empty what the test has just filled.
- */
-async function settled(events: TestEvents, ...products: Array<{ id: string }>): Promise<void> {
-  for (const product of products) {
-    const created = await events.waitFor<ProductChanged>('products.changed', { productId: product.id, change: 'created' });
-    await events.consumedByShop('products.changed', created);
-  }
 }
 
 /** A read and where its answer came from (X-Cache). */
@@ -39,7 +27,7 @@ test.describe('the catalog cache: reads fill it', { tag: ['@catalog', '@api'] },
   test('a product read is a miss that stores exactly the answer; the next read is a hit with the same body', async ({ api, factory, cache, events }) => {
     const category = await factory.category();
     const product = await factory.product(category, { price: 41.5, stock: 7 });
-    await settled(events, product);
+    await creationConsumed(events, product);
     expect(await cache.product(product.id), 'nothing cached before the first read').toBeUndefined();
 
     const first = await readProduct(api, product.id);
@@ -57,7 +45,7 @@ test.describe('the catalog cache: reads fill it', { tag: ['@catalog', '@api'] },
 
   test('a category listing is a miss that stores the page; the next read of it is a hit', async ({ api, factory, cache, events }) => {
     const { category, products } = await factory.productsInOwnCategory(3);
-    await settled(events, ...products);
+    await creationConsumed(events, ...products);
     expect(await cache.listings(category.slug)).toEqual([]);
 
     const first = await readListing(api, category.slug);
@@ -105,7 +93,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
     }) => {
       const category = await factory.category();
       const product = await factory.product(category, { price: 20, stock: 9 });
-      await settled(events, product);
+      await creationConsumed(events, product);
       await readProduct(api, product.id);
       await readListing(api, category.slug);
       expect(await cache.product(product.id)).toBeDefined();
@@ -133,7 +121,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
     const [from, to] = await Promise.all([factory.category(), factory.category()]);
     const product = await factory.product(from);
     const stays = await factory.product(to);
-    await settled(events, product, stays);
+    await creationConsumed(events, product, stays);
     await readListing(api, from.slug);
     await readListing(api, to.slug);
 
@@ -150,7 +138,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
   test('a delete drops the product and its listing: the next read is a 404 and the listing no longer holds it', async ({ api, adminApi, factory, cache, events }) => {
     const { category, products } = await factory.productsInOwnCategory(2);
     const [gone, kept] = products;
-    await settled(events, gone, kept);
+    await creationConsumed(events, gone, kept);
     await readProduct(api, gone.id);
     await readListing(api, category.slug);
 
@@ -173,7 +161,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
     const category = await factory.category();
     const product = await factory.product(category, { price: 12.5, stock: 10 });
     const customer = await factory.customer();
-    await settled(events, product);
+    await creationConsumed(events, product);
     const cached = await readProduct(api, product.id);
     await readListing(api, category.slug);
     expect(cached.product.stock).toBe(10);
@@ -198,7 +186,7 @@ test.describe('the catalog cache: every change invalidates it', { tag: ['@catalo
   test('products.changed from another shop instance (published by hand here) drops this shop’s entries too', async ({ api, factory, cache, events }) => {
     const category = await factory.category();
     const product = await factory.product(category);
-    await settled(events, product);
+    await creationConsumed(events, product);
     await readProduct(api, product.id);
     await readListing(api, category.slug);
     expect(await cache.product(product.id)).toBeDefined();

@@ -1,14 +1,8 @@
-import { test, expect, expectError, expectJson, productEtag, type IsolatedStack, type Product } from '../../fixtures';
+import { test, expect, expectError, expectJson, creationConsumed, productEtag, type Product } from '../../fixtures';
 
 // docs/API.md, "Caching": Redis is an optimisation. With Postgres unreachable the catalog is served from the last
 // copies the cache kept, marked `X-Cache: stale` with their Age, and nothing else is; with Redis down the shop
 // answers from Postgres exactly as before. Each test breaks its own stack's services.
-
-/** Waits until the product's creation has been consumed, so the cache the test fills is not emptied after. */
-async function settled(stack: IsolatedStack, product: { id: string }): Promise<void> {
-  const created = await stack.events.waitFor('products.changed', { productId: product.id, change: 'created' });
-  await stack.events.consumedByShop('products.changed', created);
-}
 
 test.describe('the catalog cache while Postgres is unreachable', { tag: ['@fault', '@catalog', '@cart'] }, () => {
   test('the catalog answers from its last cached copies, marked stale with their age; a never-cached listing and the cart answer 503; once Postgres is back the fresh catalog returns', async ({
@@ -19,7 +13,7 @@ test.describe('the catalog cache while Postgres is unreachable', { tag: ['@fault
     const uncached = await stack.factory.category();
     const product = await stack.factory.product(category, { name: 'Before the outage', price: 19.5, stock: 6 });
     const customer = await stack.customer();
-    await settled(stack, product);
+    await creationConsumed(stack.events, product);
 
     const before = await test.step('the catalog is read once (cached), then an admin renames the product (its fresh entries dropped)', async () => {
       const listing = await stack.api.listProducts({ category: category.slug });
@@ -77,7 +71,7 @@ test.describe('the catalog cache while Redis is down', { tag: ['@fault', '@catal
     const category = await stack.factory.category();
     const product = await stack.factory.product(category, { price: 31, stock: 8 });
     const customer = await stack.customer();
-    await settled(stack, product);
+    await creationConsumed(stack.events, product);
 
     const cached = await test.step('with Redis: the product and its listing are read twice (a miss, then a hit)', async () => {
       await stack.api.getProduct(product.id);
