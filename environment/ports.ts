@@ -7,6 +7,16 @@ const LOOPBACK = '127.0.0.1';
 /** Ports below this are left to the system's own servers. */
 const LOWEST_PICKED_PORT = 10_000;
 const PICK_ATTEMPTS = 30;
+/**
+ * The ports the Fetch standard calls bad (https://fetch.spec.whatwg.org/#port-blocking): Node's fetch
+ * and every browser refuse them, so a service there would never answer a readiness probe or a page.
+ */
+const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115,
+  117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587,
+  601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669,
+  6679, 6697, 10080,
+]);
 
 /** Linux's range of ephemeral ports (the source ports of outgoing connections), or undefined elsewhere. */
 function ephemeralRange(): { low: number; high: number } | undefined {
@@ -20,7 +30,8 @@ function ephemeralRange(): { low: number; high: number } | undefined {
 
 /**
  * A free port, so parallel runs on one machine never clash. Where the OS says which ports outgoing
- * connections take (Linux), one below that range, picked at random and checked: a service stopped
+ * connections take (Linux), one below that range, picked at random and checked (and never one of the
+ * Fetch standard's bad ports, which the random pick once hit: 10080): a service stopped
  * for a restart must find its port still free, and an outgoing connection (thousands per run, to
  * Kafka, Postgres, the shop) could otherwise take it meanwhile as its source port. Elsewhere, and if
  * no such port is found, the OS picks one.
@@ -30,7 +41,7 @@ export async function freePort(host = LOOPBACK): Promise<number> {
   if (range && range.low - LOWEST_PICKED_PORT >= 1_000) {
     for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt += 1) {
       const port = randomInt(LOWEST_PICKED_PORT, range.low);
-      if (await isPortFree(port, host)) return port;
+      if (!FETCH_BAD_PORTS.has(port) && (await isPortFree(port, host))) return port;
     }
   }
   return portPickedByOs(host);
@@ -70,6 +81,11 @@ export async function choosePort(variable: string, env: NodeJS.ProcessEnv = proc
   const port = Number(fixed);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new EnvironmentError(`${variable}=${fixed} is not a port number: set it to 1-65535, or unset it to pick a free port.`);
+  }
+  if (FETCH_BAD_PORTS.has(port)) {
+    throw new EnvironmentError(
+      `${variable}=${port} is a port browsers and fetch refuse (the Fetch standard's bad ports): choose another, or unset ${variable} to pick a free port.`,
+    );
   }
   if (!(await isPortFree(port))) {
     throw new EnvironmentError(
