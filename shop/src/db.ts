@@ -12,7 +12,7 @@ export type Db = Pick<Pool, 'query'> | PoolClient;
 export const CONNECT_TIMEOUT_MS = 1_000;
 
 /** pg.Client with the short connect timeout; the pool passes its own options to every client it opens. */
-class ShopClient extends Client {
+export class ShopClient extends Client {
   constructor(config?: string | ClientConfig) {
     const options = typeof config === 'string' ? { connectionString: config } : config;
     super({ ...options, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });

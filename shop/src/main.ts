@@ -7,7 +7,7 @@ import { CatalogCache } from './cache';
 import { startCatalogCacheConsumer } from './consumers/catalogCache';
 import { startNotificationsConsumer } from './consumers/notifications';
 import { startOrderTrackingConsumer } from './consumers/orderTracking';
-import { createPool, waitForPostgres, type PoolOptions } from './db';
+import { createPool, ShopClient, waitForPostgres, type PoolOptions } from './db';
 import { deadLetterTopic, EVENT_TYPES, topicName } from './events';
 import { DependencyHealth, kafkaProbe } from './health';
 import { createKafka, ensureTopics, PATIENT_RETRY } from './kafka';
@@ -111,7 +111,9 @@ async function start(config: Config, closers: Closer[]) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, maxInFlightRequests: 1 });
   await producer.connect();
   closers.push({ name: 'Kafka producer', close: () => producer.disconnect() });
-  const relay = new OutboxRelay(relayPool, producer, config.topicPrefix, log);
+  // Woken by each commit that writes the outbox (LISTEN on a connection of its own), polling only as a safety net.
+  const listenForCommits = () => new ShopClient({ connectionString: config.databaseUrl, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+  const relay = new OutboxRelay(relayPool, producer, config.topicPrefix, log, listenForCommits);
   relay.start();
   closers.push({ name: 'outbox relay', close: () => relay.stop() });
   // Orders a shop left paying or refunding when it died mid-call (services/providerRecovery.ts).

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Producer } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import type { Db } from './db';
 import { buildEnvelope, topicName, type EventEnvelope } from './events';
 import { describeError } from './startup';
@@ -13,15 +13,20 @@ export interface NewEvent<Payload> {
   payload: Payload;
 }
 
-/** Writes the event into the outbox; call it inside the transaction of the change it announces. */
+/**
+ * The channel a new outbox row is announced on. Postgres delivers a NOTIFY when its transaction commits (never for a
+ * rolled-back one) and folds a transaction's identical notifications into one, so the relay wakes once per commit.
+ */
+export const OUTBOX_CHANNEL = 'shop_outbox';
+
+/** Writes the event into the outbox and wakes the relays; call it inside the transaction of the change it announces. */
 export async function enqueueEvent<Payload>(db: Db, event: NewEvent<Payload>): Promise<EventEnvelope<Payload>> {
   const envelope = buildEnvelope(event.type, event.correlationId, event.payload);
-  await db.query('INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4)', [
-    envelope.eventId,
-    event.type,
-    event.key,
-    JSON.stringify(envelope),
-  ]);
+  await db.query(
+    `WITH written AS (INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4) RETURNING 1)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM written`,
+    [envelope.eventId, event.type, event.key, JSON.stringify(envelope)],
+  );
   return envelope;
 }
 
@@ -33,6 +38,9 @@ interface OutboxRow {
   value: string;
 }
 
+/** How often the relay looks while nothing wakes it: it listens for commits, so this is only the safety net. */
+const SAFETY_POLL_MS = 1_000;
+/** How often it looks while it cannot listen (the listening connection is being opened again). */
 const POLL_INTERVAL_MS = 100;
 const BATCH_SIZE = 100;
 /** Short, so events flow again within about a second of Kafka or Postgres coming back. */
@@ -52,7 +60,10 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** Set by a commit's notification; the next pause then ends at once, so a commit seen mid-batch is not missed. */
+  private woken = false;
   private failures = 0;
+  private listener: OutboxListener | undefined;
   /** Rows Kafka acknowledged whose published_at could not be written yet. */
   private unmarked: { ids: string[]; acknowledgedAt: Date } | undefined;
 
@@ -61,9 +72,14 @@ export class OutboxRelay {
     private readonly producer: Producer,
     private readonly topicPrefix: string,
     private readonly log: FastifyBaseLogger,
-  ) {}
+    /** Opens the connection that listens for commits (one of its own, never pooled); without it the relay polls. */
+    listenWith?: () => Client,
+  ) {
+    if (listenWith) this.listener = new OutboxListener(listenWith, () => this.notified(), log);
+  }
 
   start(): void {
+    this.listener?.start();
     this.running ??= this.loop();
   }
 
@@ -71,6 +87,12 @@ export class OutboxRelay {
     this.stopped = true;
     this.wake?.();
     await this.running;
+    await this.listener?.stop();
+  }
+
+  private notified(): void {
+    this.woken = true;
+    this.wake?.();
   }
 
   private async loop(): Promise<void> {
@@ -80,10 +102,14 @@ export class OutboxRelay {
     }
   }
 
-  /** Straight on while a backlog drains, a short poll when idle, growing pauses while Kafka or Postgres fails. */
+  /**
+   * Straight on while a backlog drains; when idle, until a commit wakes it (a slow safety poll) or a short poll while
+   * it cannot listen; growing pauses while Kafka or Postgres fails (a commit does not cut those short).
+   */
   private nextPauseMs(published: number): number {
     if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, POLL_INTERVAL_MS * 2 ** this.failures);
-    return published === BATCH_SIZE ? 0 : POLL_INTERVAL_MS;
+    if (published === BATCH_SIZE) return 0;
+    return this.listener?.listening ? SAFETY_POLL_MS : POLL_INTERVAL_MS;
   }
 
   private async publishSafely(): Promise<number> {
@@ -101,6 +127,8 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
+    // A notification from here on may announce a row this round does not see: it makes the next pause end at once.
+    this.woken = false;
     if (this.unmarked) {
       await this.markPublished(this.pool, this.unmarked.ids, this.unmarked.acknowledgedAt);
       this.unmarked = undefined;
@@ -173,12 +201,93 @@ export class OutboxRelay {
   }
 
   private pause(ms: number): Promise<void> {
+    if (ms === 0 || (this.woken && this.failures === 0)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
+        // While Kafka or Postgres fails, the backoff holds; only stop() ends it early.
+        if (this.failures > 0 && !this.stopped) return;
         clearTimeout(timer);
+        this.wake = undefined;
         resolve();
       };
     });
+  }
+}
+
+const LISTEN_RETRY_MS = 1_000;
+
+/**
+ * One connection that LISTENs on the outbox channel and calls `onNotify` for every commit that wrote an outbox row.
+ * When it fails (Postgres restarted, the connection was cut) it is opened again after a second; meanwhile the relay
+ * polls, and once listening again it wakes the relay once, for the rows committed while no one listened.
+ */
+class OutboxListener {
+  private client: Client | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly connect: () => Client,
+    private readonly onNotify: () => void,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  start(): void {
+    void this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async open(): Promise<void> {
+    if (this.stopped) return;
+    const client = this.connect();
+    client.on('notification', () => this.onNotify());
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('the listening connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      this.lost(client, error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    if (this.failing) this.log.info('outbox relay listens for commits again');
+    this.failing = false;
+    this.onNotify();
+  }
+
+  private lost(client: Client, error: unknown): void {
+    if (this.client !== undefined && this.client !== client) return;
+    const wasListening = this.client === client;
+    this.client = undefined;
+    client.removeAllListeners('end');
+    client.on('error', () => undefined);
+    client.end().catch(() => undefined);
+    if (this.stopped || (!wasListening && this.retry)) return;
+    // One line per streak: a Postgres restart would otherwise log a line a second.
+    if (!this.failing) this.log.warn({ err: describeError(error) }, 'outbox relay cannot listen for commits; polling until it can');
+    this.failing = true;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.open();
+    }, LISTEN_RETRY_MS);
   }
 }
