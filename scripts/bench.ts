@@ -123,8 +123,8 @@ async function measureWithEnvironment(bench: Bench, environment: BenchEnvironmen
       bench.details.mailSeen = { deliveredToSeen: series(seen.deliveredToSeen), answerToSeen: series(seen.answerToSeen) };
       bench.details.bareMail = { sendToRead: series(bare.sendToRead), deliveredToRead: series(bare.deliveredToRead) };
       const common = { floorName: 'bare SMTP send (nodemailer) → MailHog API read', unit: 'ms' as const, n, floorN: n };
-      bench.rows.push({ id: 'mail-seen-p50', figure: "shop's mail in MailHog → seen by the test's poll, p50", value: p50(seen.deliveredToSeen), floor: p50(bare.sendToRead), targetRatio: 2, ...common });
-      bench.rows.push({ id: 'mail-seen-p95', figure: "shop's mail in MailHog → seen by the test's poll, p95", value: p95(seen.deliveredToSeen), floor: p95(bare.sendToRead), ...common });
+      bench.rows.push({ id: 'mail-seen-p50', figure: "shop's mail in MailHog → seen by the test's Mailbox, p50", value: p50(seen.deliveredToSeen), floor: p50(bare.sendToRead), targetRatio: 2, ...common });
+      bench.rows.push({ id: 'mail-seen-p95', figure: "shop's mail in MailHog → seen by the test's Mailbox, p95", value: p95(seen.deliveredToSeen), floor: p95(bare.sendToRead), ...common });
     });
 
     await bench.figure('API fixture cost', async () => {

@@ -168,13 +168,13 @@ export async function absenceReads(worker: WorkerLike, count: number): Promise<n
 }
 
 export interface MailSeen {
-  /** MailHog's Created (the mail stored) → the test's poll (Mailbox.waitForEmail) returning it. */
+  /** MailHog's Created (the mail stored) → the test's wait (Mailbox.waitForEmail, woken by MailHog's event stream) returning it. */
   deliveredToSeen: number[];
-  /** The registration's 201 → the welcome mail seen: Kafka, the shop's consumer, SMTP and the poll. */
+  /** The registration's 201 → the welcome mail seen: Kafka, the shop's consumer, SMTP and the wait. */
   answerToSeen: number[];
 }
 
-/** Figure 4: the welcome mail of a fresh registration, waited for with the suite's Mailbox (its poll intervals). */
+/** Figure 4: the welcome mail of a fresh registration, waited for with the suite's Mailbox. */
 export async function mailSeen(worker: WorkerLike, count: number): Promise<MailSeen> {
   const mailbox = new Mailbox(createMailhogClient(), WAIT_MS, worker.timings);
   const result: MailSeen = { deliveredToSeen: [], answerToSeen: [] };
