@@ -4,6 +4,7 @@ import { resolveChromium } from './environment/browser';
 import { EnvironmentError } from './environment/errors';
 import { exportToWorkers } from './environment/handoff';
 import { resolveShopSettings } from './environment/node-service';
+import { passwordHashingNote } from './environment/password-hashing';
 import { missingPaymentVariables, paymentSettingsFromEnv, type PaymentSettings } from './environment/payment-gateway';
 import { runLogDir } from './environment/paths';
 import { startServices } from './environment/providers';
@@ -59,15 +60,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     } else {
       warnAboutMissingPayments(payments);
     }
-    // A random JWT secret only matches a shop we started; an external shop's secret must come from .env.
-    exportToWorkers({
-      services,
-      shopUrl,
-      settings: externalShop && !process.env.JWT_SECRET ? { ...settings, jwtSecret: undefined } : settings,
-      payments,
-    });
+    // A random JWT secret and the test hashing cost only hold for a shop we started; an external shop's come from .env.
+    const external = { jwtSecret: process.env.JWT_SECRET ? settings.jwtSecret : undefined, passwordHashRounds: process.env.PASSWORD_HASH_ROUNDS };
+    exportToWorkers({ services, shopUrl, settings: externalShop ? { ...settings, ...external } : settings, payments });
     const gateway = payments.gatewayUrl ? `, payment gateway at ${payments.gatewayUrl}` : '';
     console.log(`[env] environment ready in ${seconds(performance.now() - began)}: ${services.provider}, shop at ${shopUrl}${gateway}`);
+    if (!externalShop) console.log(`[env] ${passwordHashingNote(settings.passwordHashRounds)}`);
   } catch (error) {
     await run.stop();
     // Interrupted: the signal handler exits once the run has stopped; a failure caused by the stop is noise.

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { config as loadDotenv } from 'dotenv';
 import { resolveChromium } from './environment/browser';
+import { passwordHashingNote, passwordHashRounds } from './environment/password-hashing';
 import { DEFAULT_WAIT_MS } from './fixtures/timeouts';
 import { otherShardsFiles, parseShard } from './shards';
 
@@ -39,6 +40,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: DEFAULT_WAIT_MS },
   globalSetup: './global-setup.ts',
+  // Shown at the top of the HTML report and kept in the JSON one: what this run's shop trades for speed.
+  metadata: process.env.SHOP_URL ? {} : { passwordHashing: passwordHashingNote(passwordHashRounds()) },
   reporter: isCI
     ? [['blob', shard ? { fileName: `report-${shard.current}.zip` } : {}], ['list'], ['json', { outputFile: 'test-results/results.json' }]]
     : [['html', { open: 'never' }], ['list']],

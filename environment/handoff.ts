@@ -15,7 +15,7 @@ export interface RunEnvironment {
 
 /**
  * Sets SHOP_URL, the services' variables (DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT),
- * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
+ * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, PASSWORD_HASH_ROUNDS, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
  */
 export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
   const values: Record<string, string | undefined> = {
@@ -25,6 +25,7 @@ export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = pr
     ADMIN_EMAIL: run.settings.adminEmail,
     ADMIN_PASSWORD: run.settings.adminPassword,
     TOPIC_PREFIX: run.settings.topicPrefix,
+    PASSWORD_HASH_ROUNDS: run.settings.passwordHashRounds,
     GATEWAY_URL: run.payments?.gatewayUrl,
     STRIPE_SECRET_KEY: run.payments?.secretKey,
     STRIPE_WEBHOOK_SECRET: run.payments?.webhookSecret,

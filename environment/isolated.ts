@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { checkContainerEngine, ensureImages, leaveCleanupToTheRun } from './containers';
 import { startContainerHandle } from './container-handle';
 import { EnvironmentError } from './errors';
-import { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, startShop, type ShopSettings, type StartedNodeService } from './node-service';
+import { DEFAULT_ADMIN_EMAIL, DEFAULT_ADMIN_PASSWORD, resolveShopSettings, startShop, type ShopSettings, type StartedNodeService } from './node-service';
 import { cacheDir, cliLogDir } from './paths';
 import { shopPaymentEnvironment, startPaymentGateway, type StartedGateway } from './payment-gateway';
 import { choosePorts } from './ports';
@@ -177,7 +177,13 @@ export async function startIsolatedEnvironment(options: IsolatedEnvironmentOptio
     ] as const);
     const services = started as StartedService[];
     const variables = Object.assign({}, ...services.map((service) => service.variables)) as Record<string, string>;
-    const settings: ShopSettings = { jwtSecret: randomBytes(32).toString('hex'), adminEmail: DEFAULT_ADMIN_EMAIL, adminPassword: DEFAULT_ADMIN_PASSWORD, topicPrefix: '' };
+    const settings: ShopSettings = {
+      jwtSecret: randomBytes(32).toString('hex'),
+      adminEmail: DEFAULT_ADMIN_EMAIL,
+      adminPassword: DEFAULT_ADMIN_PASSWORD,
+      topicPrefix: '',
+      passwordHashRounds: resolveShopSettings(env).passwordHashRounds,
+    };
     const shopUrl = `http://127.0.0.1:${ports.E2E_SHOP_PORT}`;
     const shop = await timedInto(times, 'shop', () =>
       startShop({ provider, variables }, run, {

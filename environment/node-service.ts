@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EnvironmentError } from './errors';
+import { passwordHashRounds } from './password-hashing';
 import { displayPath, repoRoot } from './paths';
 import { freePort } from './ports';
 import { spawnService, tailOfLog, waitUntilReady, type ServiceProcess } from './processes';
@@ -82,6 +83,8 @@ export interface ShopSettings {
   adminEmail: string;
   adminPassword: string;
   topicPrefix: string;
+  /** bcrypt's cost for the shop's password hashes (PASSWORD_HASH_ROUNDS): cheaper than production for test runs. */
+  passwordHashRounds: string;
 }
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@event-shop.test';
@@ -94,6 +97,7 @@ export function resolveShopSettings(env: NodeJS.ProcessEnv = process.env): ShopS
     adminEmail: env.ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD,
     topicPrefix: env.TOPIC_PREFIX ?? '',
+    passwordHashRounds: passwordHashRounds(env),
   };
 }
 
@@ -105,6 +109,7 @@ export function shopEnvironment(services: Services, settings: ShopSettings): Rec
     JWT_SECRET: settings.jwtSecret,
     ADMIN_EMAIL: settings.adminEmail,
     ADMIN_PASSWORD: settings.adminPassword,
+    PASSWORD_HASH_ROUNDS: settings.passwordHashRounds,
   };
 }
 

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { messageOf } from '../environment/errors';
+import { passwordHashingNote, passwordHashRounds } from '../environment/password-hashing';
 import { repoRoot } from '../environment/paths';
 import { rawChromiumFixedCost, playwrightFixedCost } from './bench/browser';
 import { startBenchEnvironment, stopBenchEnvironment, type BenchEnvironment } from './bench/environment';
@@ -215,7 +216,8 @@ async function main(): Promise<void> {
   console.log(
     `Machine: ${before.cpus} CPUs (${before.model}), ${before.memoryGiB} GiB, ${before.platform}, Node ${before.node}; ` +
       `load average (1/5/15 min) before ${before.loadAverage.join(' ')}, after ${after.loadAverage.join(' ')}; ` +
-      `provider ${environment.timings.provider}; ${options.samples} samples per latency; bench took ${((performance.now() - began) / 1000).toFixed(0)} s.`,
+      `provider ${environment.timings.provider}; ${options.samples} samples per latency; bench took ${((performance.now() - began) / 1000).toFixed(0)} s; ` +
+      `${passwordHashingNote(passwordHashRounds())}.`,
   );
   for (const left of bench.left) console.log(`Left out: ${left}`);
   for (const error of bench.errors) console.log(`FAILED ${error.figure}: ${error.error}`);
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
     durationMs: round(performance.now() - began),
     machine: { ...before, loadAverageBefore: before.loadAverage, loadAverageAfter: after.loadAverage },
     samples: options.samples,
+    passwordHashRounds: Number(passwordHashRounds()),
     rows: bench.rows.map((row) => ({ ...row, value: round(row.value), floor: round(row.floor), ratio: round(ratio(row), 2) })),
     details: bench.details as Record<string, Series | unknown>,
     left: bench.left,

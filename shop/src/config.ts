@@ -17,6 +17,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   loginMaxFailures: number;
+  /** bcrypt's cost factor for new password hashes (PASSWORD_HASH_ROUNDS): 10 by default, 4-15. */
+  passwordHashRounds: number;
   loginLockSeconds: number;
   admin: { email: string; password: string };
   catalog: { seed: number; size: number };
@@ -85,6 +87,13 @@ function integer(env: Env, name: string, fallback: number | undefined, min: numb
     throw new StartupError(`${name} must be an integer >= ${min}, got "${raw}"`);
   }
   return value;
+}
+
+/** bcrypt takes 4 to 31 rounds; past 15 one login costs seconds of CPU, which is a mistake, not a setting. */
+function hashRounds(env: Env): number {
+  const rounds = integer(env, 'PASSWORD_HASH_ROUNDS', 10, 4);
+  if (rounds > 15) throw new StartupError(`PASSWORD_HASH_ROUNDS must be 4-15 (bcrypt's cost factor), got "${rounds}"`);
+  return rounds;
 }
 
 /** A USD amount with at most two decimals, as cents. */
@@ -156,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 1),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 604800, 1),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1),
+    passwordHashRounds: hashRounds(env),
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 900, 1),
     admin: {
       email: optional(env, 'ADMIN_EMAIL', 'admin@event-shop.test').toLowerCase(),

@@ -14,6 +14,7 @@ import { createKafka, ensureTopics, PATIENT_RETRY } from './kafka';
 import { createMailer, verifyMailer } from './mailer';
 import { runMigrations } from './migrations';
 import { OutboxRelay } from './outbox';
+import { setPasswordHashRounds } from './passwords';
 import { seedAdmin, seedCatalog } from './seed';
 import { buildServer } from './server';
 import { Carts } from './services/cart';
@@ -47,6 +48,7 @@ async function closeAll(closers: Closer[], log?: FastifyBaseLogger): Promise<voi
  */
 async function start(config: Config, closers: Closer[]) {
   // Connections open only once the app (and with it the log) exists.
+  setPasswordHashRounds(config.passwordHashRounds);
   const poolOptions: PoolOptions = {
     onConnectionError: (message, error) => app.log.warn({ err: describeError(error) }, message),
   };
@@ -93,6 +95,7 @@ async function start(config: Config, closers: Closer[]) {
   await waitForPostgres(pool, config.databaseUrl, STARTUP_TIMEOUT_MS);
   const applied = await runMigrations(pool);
   if (applied.length > 0) log.info({ migrations: applied }, 'applied migrations');
+  if (config.passwordHashRounds !== 10) log.info({ rounds: config.passwordHashRounds }, 'password hashes use PASSWORD_HASH_ROUNDS, not the default 10');
   await seedAdmin(pool, config.admin);
   const seeded = await seedCatalog(pool, config.catalog);
   if (seeded > 0) log.info({ products: seeded, seed: config.catalog.seed }, 'seeded the catalog');

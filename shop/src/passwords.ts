@@ -1,10 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import bcrypt from 'bcryptjs';
 
-const BCRYPT_ROUNDS = 10;
-/** Compared against when the email is unknown, so a login takes as long whether or not the account exists. */
-const UNKNOWN_USER_HASH = bcrypt.hashSync('no-such-user-0', BCRYPT_ROUNDS);
+/** Production strength; PASSWORD_HASH_ROUNDS sets it (a test run chooses fewer for its throwaway customers). */
+let rounds = 10;
+/**
+ * Compared against when the email is unknown, so a login takes as long whether or not the account exists. Made in a
+ * hashing worker when the cost is set (at start, without holding the event loop), or on first need.
+ */
+let unknownUserHash: Promise<string> | undefined;
+
+/** The cost of every hash made from now on (and of the comparison for an unknown email). Call it once, at start. */
+export function setPasswordHashRounds(value: number): void {
+  rounds = value;
+  unknownUserHash = hashPassword('no-such-user-0');
+  unknownUserHash.catch(() => (unknownUserHash = undefined)); // made again on first need
+}
 
 /*
  * bcryptjs hashes in JavaScript on the thread that calls it: about 90 ms of CPU per login at 10 rounds, in one slice
@@ -83,9 +93,10 @@ function worker(): HashingWorker {
 }
 
 export const hashPassword = async (password: string): Promise<string> =>
-  (await worker().run('hash', [password, BCRYPT_ROUNDS])) as string;
+  (await worker().run('hash', [password, rounds])) as string;
 
 export async function passwordMatches(password: string, hash: string | undefined): Promise<boolean> {
-  const matches = (await worker().run('compare', [password, hash ?? UNKNOWN_USER_HASH])) as boolean;
+  const against = hash ?? (await (unknownUserHash ??= hashPassword('no-such-user-0')));
+  const matches = (await worker().run('compare', [password, against])) as boolean;
   return matches && hash !== undefined;
 }

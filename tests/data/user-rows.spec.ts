@@ -1,13 +1,15 @@
-import { test, expect, expectError } from '../../fixtures';
+import { test, expect, expectError, env } from '../../fixtures';
 
 test.describe('user rows', { tag: ['@users', '@data'] }, () => {
-  test('a password is stored only as a bcrypt hash', async ({ db, factory }) => {
+  test("a password is stored only as a bcrypt hash, at the shop's PASSWORD_HASH_ROUNDS cost", async ({ db, factory }) => {
     const { user, password } = await factory.registeredUser();
 
     const row = await db.userById(user.id);
 
     expect(row?.passwordHash).toMatch(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/);
     expect(row?.passwordHash).not.toContain(password);
+    // The cost factor is the hash's second field: the setting reached the shop (the suite's test setting, or 10).
+    expect(row?.passwordHash.split('$')[2]).toBe(String(env.passwordHashRounds).padStart(2, '0'));
   });
 
   test('the row stores the email lower-cased and the role customer', async ({ api, db, factory }) => {
