@@ -172,12 +172,22 @@ export type ContractCheck<Payload> =
   | { valid: true; event: EventEnvelope<Payload> }
   | { valid: false; problems: string };
 
+let contractsAjv: Ajv2020 | undefined;
+
+/** One validator instance for every contract (their $ids differ), its formats added once. */
+function contractValidator(): Ajv2020 {
+  if (!contractsAjv) {
+    contractsAjv = new Ajv2020({ allErrors: true });
+    addFormats(contractsAjv);
+    contractsAjv.addFormat('uuid', PLAIN_UUID);
+  }
+  return contractsAjv;
+}
+
 /** A checker of incoming events against the contract the suite also validates with, so both read one schema. */
 export function contractChecker<Payload>(type: string): (value: unknown) => ContractCheck<Payload> {
   const schema = JSON.parse(readFileSync(path.join(CONTRACTS_DIR, `${type}.schema.json`), 'utf8')) as object;
-  const ajv = new Ajv2020({ allErrors: true });
-  addFormats(ajv);
-  ajv.addFormat('uuid', PLAIN_UUID);
+  const ajv = contractValidator();
   const validate = ajv.compile<EventEnvelope<Payload>>(schema);
   return (value) =>
     validate(value) ? { valid: true, event: value } : { valid: false, problems: ajv.errorsText(validate.errors) };

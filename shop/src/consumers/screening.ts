@@ -1,9 +1,21 @@
 import type { KafkaMessage } from 'kafkajs';
-import { contractChecker, EVENT_TYPES, EVENT_VERSIONS, KEY_FIELD, type EventEnvelope, type EventType } from '../events';
+import { contractChecker, EVENT_VERSIONS, KEY_FIELD, type EventEnvelope, type EventType } from '../events';
 import { MAX_MESSAGE_BYTES, messageSize, type Rejection } from './deadLetters';
 
-/** One checker per contract, compiled once: the same schema files the suite validates with. */
-const checkers = new Map(EVENT_TYPES.map((type) => [type, contractChecker(type)] as const));
+/**
+ * One checker per contract, compiled on its first event (not at start: compiling them all took a third of a second of
+ * every shop's start), from the same schema files the suite validates with.
+ */
+const checkers = new Map<EventType, ReturnType<typeof contractChecker>>();
+
+function checkerOf(type: EventType): ReturnType<typeof contractChecker> {
+  let checker = checkers.get(type);
+  if (!checker) {
+    checker = contractChecker(type);
+    checkers.set(type, checker);
+  }
+  return checker;
+}
 
 /** Strict: JSON is UTF-8, and a byte that is not would otherwise be read as U+FFFD and let through. A BOM is kept, so it is no JSON. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -47,7 +59,7 @@ export function screen(type: EventType, message: KafkaMessage): Screened {
   if (typeof version === 'number' && Number.isInteger(version) && !EVENT_VERSIONS.includes(version)) {
     return reject('UNSUPPORTED_VERSION', `version ${version} of ${type} is not one this shop reads (${EVENT_VERSIONS.join(', ')})`);
   }
-  const contract = checkers.get(type)!(parsed);
+  const contract = checkerOf(type)(parsed);
   if (!contract.valid) return reject('CONTRACT_VIOLATION', contract.problems);
   const field = KEY_FIELD[type];
   const entityId = (contract.event.payload as Record<string, string>)[field];
