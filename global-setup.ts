@@ -7,7 +7,7 @@ import { resolveShopSettings } from './environment/node-service';
 import { passwordHashingNote } from './environment/password-hashing';
 import { missingPaymentVariables, paymentSettingsFromEnv, type PaymentSettings } from './environment/payment-gateway';
 import { runLogDir } from './environment/paths';
-import { startServices } from './environment/providers';
+import { startServicesEarly } from './environment/providers';
 import { EnvironmentRun } from './environment/run';
 import { startShopStack } from './environment/shop-stack';
 import { stopRunOnSignals } from './environment/signals';
@@ -49,17 +49,19 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   try {
     checkBrowser(config);
     const externalShop = process.env.SHOP_URL;
-    const services = await startServices(run, { startsShop: !externalShop });
+    // The gateway starts, the shop is built and (native) started, while the services start (shop-stack.ts).
+    const servicesStarting = startServicesEarly(run, { startsShop: !externalShop });
     const settings = resolveShopSettings();
     let shopUrl = externalShop;
     let payments = paymentSettingsFromEnv();
     if (!shopUrl) {
-      const stack = await startShopStack(services, run, settings);
+      const stack = await startShopStack(servicesStarting, run, settings);
       shopUrl = stack.shop.url;
       payments = stack.gateway.payments;
     } else {
       warnAboutMissingPayments(payments);
     }
+    const services = await servicesStarting.ready;
     // A random JWT secret and the test hashing cost only hold for a shop we started; an external shop's come from .env.
     const external = { jwtSecret: process.env.JWT_SECRET ? settings.jwtSecret : undefined, passwordHashRounds: process.env.PASSWORD_HASH_ROUNDS };
     exportToWorkers({ services, shopUrl, settings: externalShop ? { ...settings, ...external } : settings, payments });

@@ -11,7 +11,7 @@ import { prepareNative } from './native';
 import { resolveShopSettings } from './node-service';
 import type { PaymentSettings } from './payment-gateway';
 import { cacheDir, cliLogDir, displayPath } from './paths';
-import { startServices } from './providers';
+import { startServicesEarly } from './providers';
 import { EnvironmentRun } from './run';
 import { startShopStack } from './shop-stack';
 import { stopRunOnSignals } from './signals';
@@ -30,15 +30,16 @@ async function up(withShop: boolean): Promise<void> {
   // Ctrl-C is how `up` normally ends: stop everything and exit 0.
   const signals = stopRunOnSignals(run, ['SIGINT', 'SIGTERM', 'SIGHUP'], { exitCode: 0 });
   try {
-    const services = await startServices(run, { startsShop: withShop });
+    const servicesStarting = startServicesEarly(run, { startsShop: withShop });
     const settings = resolveShopSettings();
     let shopUrl: string | undefined;
     let payments: PaymentSettings | undefined;
     if (withShop) {
-      const stack = await startShopStack(services, run, settings);
+      const stack = await startShopStack(servicesStarting, run, settings);
       shopUrl = stack.shop.url;
       payments = stack.gateway.payments;
     }
+    const services = await servicesStarting.ready;
     const lines = dotenvLines({ services, shopUrl, settings: withShop ? settings : {}, payments });
     console.log(`\n# ${withShop ? 'Services, payment gateway and shop' : 'Services'} are up (logs in ${displayPath(run.logDir)}). For .env:`);
     console.log(lines.join('\n'));

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { EnvironmentError } from './errors';
+import { builtServer } from './build';
 import { passwordHashRounds } from './password-hashing';
+import { EnvironmentError } from './errors';
 import { displayPath, repoRoot } from './paths';
 import { freePort } from './ports';
 import { spawnService, tailOfLog, waitUntilReady, type ServiceProcess } from './processes';
@@ -45,13 +45,14 @@ export class StartedNodeService extends ProcessHandle {
 }
 
 /**
- * Starts one of the repo's TypeScript servers (`node --import tsx <entry>`, cwd the repo root) and
- * waits until its health path answers 200. On failure: one line naming the log, then its last lines.
+ * Starts one of the repo's TypeScript servers, bundled into plain JavaScript once (build.ts; `node <bundle>`, cwd the
+ * repo root), and waits until its health path answers 200. On failure: one line naming the log, then its last lines.
  * The handle starts it again the same way, on the same port with the same settings.
  */
 export async function startNodeService(run: EnvironmentRun, options: NodeServiceOptions): Promise<StartedNodeService> {
   const entry = path.resolve(repoRoot, options.entry);
   if (!existsSync(entry)) throw new EnvironmentError(`Cannot start ${options.name}: ${options.entry} does not exist.`);
+  const bundle = await builtServer(options.entry);
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const health = `${url}${options.healthPath ?? '/health'}`;
@@ -59,12 +60,17 @@ export async function startNodeService(run: EnvironmentRun, options: NodeService
     const service = spawnService(run, {
       name: options.name,
       command: process.execPath,
-      args: ['--import', pathToFileURL(require.resolve('tsx')).href, entry],
+      args: ['--enable-source-maps', bundle],
       cwd: repoRoot,
       env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     });
     try {
-      await waitUntilReady(service, () => httpAnswersOk(health), { readyMeans: `answer 200 on ${health}`, timeoutMs: options.timeoutMs ?? START_TIMEOUT_MS });
+      // Looked at often: a GET /health costs little, and the whole run waits on this answer.
+      await waitUntilReady(service, () => httpAnswersOk(health), {
+        readyMeans: `answer 200 on ${health}`,
+        timeoutMs: options.timeoutMs ?? START_TIMEOUT_MS,
+        intervalMs: 50,
+      });
     } catch (error) {
       if (!(error instanceof EnvironmentError)) throw error;
       const tail = tailOfLog(service.logFile, LOG_LINES_ON_FAILURE);
@@ -122,12 +128,14 @@ export interface StartShopOptions {
   name?: string;
 }
 
+export const SHOP_ENTRY = 'shop/src/main.ts';
+
 /** Starts shop/ against `services` and waits for GET /health = 200 (up to 90 s). */
 export function startShop(services: Services, run: EnvironmentRun, options: StartShopOptions = {}): Promise<StartedNodeService> {
   const settings = options.settings ?? resolveShopSettings();
   return startNodeService(run, {
     name: options.name ?? 'shop',
-    entry: 'shop/src/main.ts',
+    entry: SHOP_ENTRY,
     env: { ...shopEnvironment(services, settings), ...options.env },
     port: options.port,
   });

@@ -41,6 +41,30 @@ export interface StartServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** The suite starts the shop itself: external mode then also checks what only the shop uses (MailHog's SMTP side). */
   startsShop?: boolean;
+  /** Hears the services' variables as soon as they are known: in native mode, before the services are ready. */
+  onAddresses?: (services: Services) => void;
+}
+
+/** Services on their way: where they will answer, as soon as that is known, and when they are all ready. */
+export interface ServicesStarting {
+  /** Native mode: once the ports are chosen, before the services are ready. Containers and external: once ready. */
+  addresses: Promise<Services>;
+  ready: Promise<Services>;
+}
+
+/**
+ * startServices, with the addresses given out early, so that what needs only to know where the services will be (a
+ * shop that waits for them itself) can start alongside them. Neither promise is reported unhandled: await them.
+ */
+export function startServicesEarly(run: EnvironmentRun, options: StartServicesOptions = {}): ServicesStarting {
+  let announce: (services: Services) => void = () => undefined;
+  const announced = new Promise<Services>((resolve) => (announce = resolve));
+  const ready = startServices(run, { ...options, onAddresses: announce });
+  // The first of: the addresses announced, the services ready (their addresses then), or their failure.
+  const addresses = Promise.race([announced, ready]);
+  ready.catch(() => undefined);
+  addresses.catch(() => undefined);
+  return { addresses, ready };
 }
 
 /** Provides every service of the registry (services/) with the chosen provider; everything started is registered with `run`. */
@@ -49,12 +73,18 @@ export async function startServices(run: EnvironmentRun, options: StartServicesO
   const { provider, reason } = await resolveProvider(env);
   console.log(`[env] provider: ${provider} (${reason})`);
   const began = performance.now();
-  const services = await startWithProvider(provider, run, env, options.startsShop ?? true);
+  const services = await startWithProvider(provider, run, env, options.startsShop ?? true, options.onAddresses);
   if (provider !== 'external') console.log(`[env] ${provider} services ready in ${seconds(performance.now() - began)}`);
   return services;
 }
 
-async function startWithProvider(provider: ProviderName, run: EnvironmentRun, env: NodeJS.ProcessEnv, startsShop: boolean): Promise<Services> {
+async function startWithProvider(
+  provider: ProviderName,
+  run: EnvironmentRun,
+  env: NodeJS.ProcessEnv,
+  startsShop: boolean,
+  onAddresses?: (services: Services) => void,
+): Promise<Services> {
   switch (provider) {
     case 'external': {
       const services = externalServices(env);
@@ -64,6 +94,6 @@ async function startWithProvider(provider: ProviderName, run: EnvironmentRun, en
     case 'containers':
       return startContainerServices(run);
     case 'native':
-      return startNativeServices(run, env);
+      return startNativeServices(run, env, onAddresses);
   }
 }

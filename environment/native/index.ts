@@ -13,12 +13,18 @@ function checkNativePrerequisites(cache: string): void {
 /**
  * Every service of the registry as local processes, started in parallel on free ports (or the ports
  * fixed in their E2E_*_PORT variables: E2E_POSTGRES_PORT, E2E_KAFKA_PORT, E2E_SMTP_PORT, E2E_MAILHOG_PORT).
+ * `onAddresses` hears their variables as soon as the ports are chosen, before any of them is ready.
  */
-export async function startNativeServices(run: EnvironmentRun, env: NodeJS.ProcessEnv = process.env): Promise<Services> {
+export async function startNativeServices(
+  run: EnvironmentRun,
+  env: NodeJS.ProcessEnv = process.env,
+  onAddresses: (services: Services) => void = () => undefined,
+): Promise<Services> {
   const cache = cacheDir(env);
   checkNativePrerequisites(cache);
   // Chosen together, so that no two services get the same free port.
   const ports = await choosePorts(SERVICES.flatMap((service) => service.native.ports), env);
+  onAddresses({ provider: 'native', variables: Object.assign({}, ...SERVICES.map((service) => service.native.addresses(ports))) as Record<string, string> });
   return {
     provider: 'native',
     variables: await startEveryService(async (service) => (await service.native.start(run, { cache, ports })).variables),

@@ -63,6 +63,8 @@ export interface StartedServiceContainer<Variable extends string = string> {
 export interface NativeForm<Variable extends string, Port extends string> {
   /** The E2E_*_PORT variables that fix its ports (otherwise free ones are picked). */
   ports: readonly Port[];
+  /** The variables its processes will answer at on these ports: known before they start, so the shop can start too. */
+  addresses(ports: Record<Port, number>): Record<Variable, string>;
   /** Throws an EnvironmentError naming a missing tool, before any service starts. */
   checkPrerequisites?(cache: string): void;
   /**

@@ -112,9 +112,10 @@ export const kafka: ServiceDefinition<Variable, 'E2E_KAFKA_PORT'> = {
       const { downloaded } = await ensureKafka(cache, logDir);
       return downloaded ? 'downloaded' : 'cached';
     },
+    addresses: (ports) => ({ KAFKA_BROKERS: `127.0.0.1:${ports.E2E_KAFKA_PORT}` }),
     async start(run, { cache, ports }) {
       const spawnBroker = await prepareNativeKafka(run, { cache, port: ports.E2E_KAFKA_PORT });
-      const variables = { KAFKA_BROKERS: `127.0.0.1:${ports.E2E_KAFKA_PORT}` };
+      const variables = kafka.native.addresses(ports);
       return relaunchable(variables, async () => {
         const broker = spawnBroker();
         await waitUntilReady(broker, () => isReady(variables), {

@@ -74,8 +74,9 @@ export const mailhog: ServiceDefinition<Variable, 'E2E_SMTP_PORT' | 'E2E_MAILHOG
       const { built } = await ensureMailhog(cache, logDir);
       return built ? 'built' : 'cached';
     },
+    addresses: (ports) => ({ MAILHOG_URL: `http://127.0.0.1:${ports.E2E_MAILHOG_PORT}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(ports.E2E_SMTP_PORT) }),
     async start(run, { cache, ports }) {
-      const variables = { MAILHOG_URL: `http://127.0.0.1:${ports.E2E_MAILHOG_PORT}`, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(ports.E2E_SMTP_PORT) };
+      const variables = mailhog.native.addresses(ports);
       return relaunchable(variables, async () => {
         const server = await spawnNativeMailhog(run, { cache, smtpPort: ports.E2E_SMTP_PORT, httpPort: ports.E2E_MAILHOG_PORT });
         await waitUntilReady(server, () => isReady(variables), {

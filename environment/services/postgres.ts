@@ -73,10 +73,11 @@ export const postgres: ServiceDefinition<Variable, 'E2E_POSTGRES_PORT'> = {
       hydratePostgresSymlinks();
       return undefined;
     },
+    addresses: (ports) => ({ DATABASE_URL: `postgres://${USER}:${PASSWORD}@127.0.0.1:${ports.E2E_POSTGRES_PORT}/${DATABASE}` }),
     async start(run, { ports }) {
       const port = ports.E2E_POSTGRES_PORT;
       const config = { dataDir: newPostgresDataDir(run), port, user: USER, password: PASSWORD, database: DATABASE };
-      const variables = { DATABASE_URL: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}` };
+      const variables = postgres.native.addresses(ports);
       return relaunchable(variables, async () => {
         const server = spawnNativePostgres(run, config);
         await waitUntilReady(server, () => isReady(variables), {

@@ -81,9 +81,10 @@ export const redis: ServiceDefinition<Variable, 'E2E_REDIS_PORT'> = {
     checkPrerequisites() {
       requireRedis();
     },
+    addresses: (ports) => ({ REDIS_URL: `redis://127.0.0.1:${ports.E2E_REDIS_PORT}` }),
     async start(run, { ports }) {
       const binary = requireRedis();
-      const variables = { REDIS_URL: `redis://127.0.0.1:${ports.E2E_REDIS_PORT}` };
+      const variables = redis.native.addresses(ports);
       return relaunchable(variables, async () => {
         const server = spawnService(run, {
           name: 'redis',

@@ -1,5 +1,5 @@
 /**
- * The payment gateway fake: `node --import tsx payment-gateway/src/main.ts` (see ../README.md).
+ * The payment gateway fake: `npm run gateway`, or the suite's bundle of it, payment-gateway/dist/main.js (see ../README.md).
  * Configuration comes from the environment; SIGTERM or SIGINT stops it cleanly.
  */
 import { loadConfig } from './config';

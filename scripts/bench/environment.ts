@@ -1,6 +1,6 @@
 import { exportToWorkers } from '../../environment/handoff';
 import { resolveShopSettings } from '../../environment/node-service';
-import { startServices } from '../../environment/providers';
+import { startServicesEarly } from '../../environment/providers';
 import { EnvironmentRun } from '../../environment/run';
 import { startShopStack } from '../../environment/shop-stack';
 import { stopRunOnSignals, type SignalGuard } from '../../environment/signals';
@@ -42,11 +42,14 @@ export async function startBenchEnvironment(logDir: string): Promise<BenchEnviro
     log(...args);
   };
   try {
-    const services = await startServices(run, { startsShop: true });
-    const servicesReady = performance.now() - began;
+    // As global setup does it: the gateway starts, the shop is built and (native) started, while the services start.
+    const starting = startServicesEarly(run, { startsShop: true });
+    let servicesReady = 0;
+    void starting.ready.then(() => (servicesReady = performance.now() - began), () => undefined);
     const settings = resolveShopSettings();
-    const stack = await startShopStack(services, run, settings);
+    const stack = await startShopStack(starting, run, settings);
     const environmentReady = performance.now() - began;
+    const services = await starting.ready;
     exportToWorkers({ services, shopUrl: stack.shop.url, settings, payments: stack.gateway.payments });
     return { run, signals, shopUrl: stack.shop.url, timings: { provider: services.provider, readyAt, servicesReady, environmentReady } };
   } catch (error) {
