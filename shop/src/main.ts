@@ -33,6 +33,22 @@ import { describeError, StartupError } from './startup';
 const STARTUP_TIMEOUT_MS = 20_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a consumer may take to leave its group on shutdown. kafkajs's disconnect was seen to hang for good right
+ * after a burst of dead letters (the shop was then killed after 10 s, with its relay and pools still open); a consumer
+ * that does not leave in time is left behind, and the broker drops it after its session timeout (10 s).
+ */
+const CONSUMER_LEAVE_MS = 3_000;
+
+async function leaveWithin(consumer: { disconnect: () => Promise<void> }, name: string, log: FastifyBaseLogger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const left = await Promise.race([
+    consumer.disconnect().then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CONSUMER_LEAVE_MS))),
+  ]).finally(() => clearTimeout(timer));
+  if (!left) log.warn({ consumer: name, waitedMs: CONSUMER_LEAVE_MS }, 'consumer did not leave its group in time; the broker will drop it');
+}
+
 /** What start opened, closed in reverse order on shutdown or on a failed start. */
 type Closer = { name: string; close: () => Promise<unknown> };
 
@@ -132,10 +148,12 @@ async function start(config: Config, closers: Closer[]) {
     'catalog-cache': startCatalogCacheConsumer({ ...consumerOptions, catalog }),
   };
   // They join their groups in parallel; each one that started is closed on shutdown, or when the other failed to start.
+  const running: { name: string; consumer: { disconnect: () => Promise<void> } }[] = [];
+  // They leave their groups together on shutdown, each within CONSUMER_LEAVE_MS.
+  closers.push({ name: 'consumers', close: () => Promise.all(running.map(({ name, consumer }) => leaveWithin(consumer, name, log))) });
   const started = await Promise.allSettled(
     Object.entries(consumers).map(async ([name, starting]) => {
-      const consumer = await starting;
-      closers.push({ name: `${name} consumer`, close: () => consumer.disconnect() });
+      running.push({ name, consumer: await starting });
     }),
   );
   const failed = started.find((result) => result.status === 'rejected');
