@@ -154,6 +154,19 @@ export function buildEnvelope<Payload>(type: string, correlationId: string, payl
   return { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), correlationId, version: 1, payload };
 }
 
+/**
+ * The Kafka headers of every event the shop publishes (contracts/events/headers.schema.json), the envelope's own
+ * values, so a consumer or an operator's tool can route, trace and filter a message without parsing its value.
+ */
+export function eventHeaders(envelope: { type: string; correlationId: string; version: number | string }): Record<string, string> {
+  return {
+    'correlation-id': envelope.correlationId,
+    'event-type': envelope.type,
+    'event-version': String(envelope.version),
+    'content-type': 'application/json',
+  };
+}
+
 /** Every topic the shop reads or writes is its event type behind TOPIC_PREFIX, so parallel shops stay apart. */
 export const topicName = (prefix: string, type: string): string => `${prefix}${type}`;
 

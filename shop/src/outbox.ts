@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Client, Pool, PoolClient } from 'pg';
 import type { Db } from './db';
-import { buildEnvelope, topicName, type EventEnvelope } from './events';
+import { buildEnvelope, eventHeaders, topicName, type EventEnvelope } from './events';
 import { describeError } from './startup';
 
 export interface NewEvent<Payload> {
@@ -36,6 +36,9 @@ interface OutboxRow {
   key: string;
   /** The envelope's JSON text, published as is. */
   value: string;
+  /** The envelope's correlationId and version, for the message's headers. */
+  correlation_id: string;
+  version: string;
 }
 
 /** How often the relay looks while nothing wakes it: it listens for commits, so this is only the safety net. */
@@ -139,7 +142,8 @@ export class OutboxRelay {
 
     return this.holdingRelayLock(async (client) => {
       const { rows } = await client.query<OutboxRow>(
-        'SELECT id, topic, key, payload::text AS value FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+        `SELECT id, topic, key, payload::text AS value, payload->>'correlationId' AS correlation_id, payload->>'version' AS version
+         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
@@ -190,11 +194,11 @@ export class OutboxRelay {
   }
 
   private groupByTopic(rows: OutboxRow[]) {
-    const byTopic = new Map<string, { key: string; value: string }[]>();
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
     for (const row of rows) {
       const topic = topicName(this.topicPrefix, row.topic);
       const messages = byTopic.get(topic) ?? [];
-      messages.push({ key: row.key, value: row.value });
+      messages.push({ key: row.key, value: row.value, headers: eventHeaders({ type: row.topic, correlationId: row.correlation_id, version: row.version }) });
       byTopic.set(topic, messages);
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

@@ -97,15 +97,32 @@ function copiable(headers: IHeaders | undefined): IHeaders | undefined {
   return entries.length === 0 ? undefined : Object.fromEntries(entries.map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
 }
 
+/**
+ * The headers a dead letter adds to the original ones it keeps (contracts/events/headers.schema.json, `deadLetter`):
+ * why, and which consumer refused it. They replace an original header of the same name (the letter's `headers`
+ * still has that one), and no cut removes them.
+ */
+function deadLetterHeaders(rejected: { reason: DeadLetterReason; consumer: string }): Record<string, string> {
+  return { 'dead-letter-reason': rejected.reason, 'dead-letter-consumer': rejected.consumer };
+}
+
+/** The headers without those named (any case: Kafka header names are case-sensitive, but readers often are not). */
+function withoutNames(headers: IHeaders | undefined, names: string[]): IHeaders {
+  const dropped = new Set(names.map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !dropped.has(name.toLowerCase())));
+}
+
 /** A dead letter as it goes to Kafka: the original key's bytes as its key, the original headers copied onto it. */
 interface Outgoing {
   letter: DeadLetter;
   key: Buffer | null;
   headers: IHeaders | undefined;
+  /** The dead letter's own headers (deadLetterHeaders), never cut. */
+  added: IHeaders;
 }
 
 function sizeOf(outgoing: Outgoing): number {
-  return Buffer.byteLength(JSON.stringify(outgoing.letter)) + (outgoing.key?.length ?? 0) + headersSize(outgoing.headers);
+  return Buffer.byteLength(JSON.stringify(outgoing.letter)) + (outgoing.key?.length ?? 0) + headersSize(outgoing.headers) + headersSize(outgoing.added);
 }
 
 /**
@@ -147,7 +164,7 @@ const CUTS: ((outgoing: Outgoing, value: Buffer) => void)[] = [
  */
 export function buildDeadLetter(
   rejected: { topic: string; partition: number; message: KafkaMessage; consumer: string } & Rejection,
-): { key: Buffer | null; value: string; headers: IHeaders | undefined; truncated: boolean } {
+): { key: Buffer | null; value: string; headers: IHeaders; truncated: boolean } {
   const { topic, partition, message } = rejected;
   const value = message.value ?? Buffer.alloc(0);
   const outgoing: Outgoing = {
@@ -169,11 +186,13 @@ export function buildDeadLetter(
     },
     key: message.key,
     headers: copiable(message.headers),
+    added: deadLetterHeaders(rejected),
   };
   for (const cut of CUTS) {
     if (sizeOf(outgoing) <= MAX_DEAD_LETTER_BYTES) break;
     outgoing.letter.truncated = true;
     cut(outgoing, value);
   }
-  return { key: outgoing.key, value: JSON.stringify(outgoing.letter), headers: outgoing.headers, truncated: outgoing.letter.truncated };
+  const headers: IHeaders = { ...withoutNames(outgoing.headers, Object.keys(outgoing.added)), ...outgoing.added };
+  return { key: outgoing.key, value: JSON.stringify(outgoing.letter), headers, truncated: outgoing.letter.truncated };
 }

@@ -39,7 +39,7 @@ async function deadLetter(
   const letter = buildDeadLetter({ ...rejected, consumer: groupId });
   await options.producer.send({
     topic: deadLetterTopic(topic),
-    messages: [{ key: letter.key, value: letter.value, ...(letter.headers ? { headers: letter.headers } : {}) }],
+    messages: [{ key: letter.key, value: letter.value, headers: letter.headers }],
   });
   options.log.warn(
     { topic, partition, offset: message.offset, consumer: groupId, reason, error: error.slice(0, 1_000), truncated: letter.truncated },
