@@ -108,7 +108,8 @@ export async function rawChromiumFixedCost(shopUrl: string, count: number): Prom
     ...SYSTEM_CHROMIUM_ARGS,
     'about:blank',
   ];
-  const browser: ChildProcess = spawn(choice.executablePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that its renderer and utility processes end with it (they write to the profile).
+  const browser: ChildProcess = spawn(choice.executablePath, args, { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
   try {
     const cdp = new CdpPipe(browser.stdio[3] as Writable, browser.stdio[4] as Readable);
     const once = async () => {
@@ -126,8 +127,13 @@ export async function rawChromiumFixedCost(shopUrl: string, count: number): Prom
     return await timeEach(count, once);
   } finally {
     const exited = new Promise<void>((resolve) => (browser.exitCode !== null || browser.signalCode !== null ? resolve() : browser.once('exit', () => resolve())));
-    browser.kill('SIGKILL');
+    try {
+      process.kill(-browser.pid!, 'SIGKILL');
+    } catch {
+      browser.kill('SIGKILL');
+    }
     await withDeadline(exited, WAIT_MS, () => 'the raw Chromium did not exit').catch(() => undefined);
-    rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    // A child killed a moment after the main process may still have had a file open: a few retries cover it.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
