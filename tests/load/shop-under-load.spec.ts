@@ -116,6 +116,8 @@ test.describe('load: the shop under many customers at once', { tag: ['@load', '@
       // The catalog cache during the load, from the X-Cache of every catalog answer (docs/API.md, "Caching").
       const cache = cacheFigures(run.records);
       report.extra['catalog cache hit ratio'] = `${((cache.hitRatio ?? 0) * 100).toFixed(1)}% of ${cache.answers} catalog answers (${JSON.stringify(cache.bySource)})`;
+      // The logins' figures depend on it: the run's PASSWORD_HASH_ROUNDS, below the shop's production 10 by default.
+      report.extra['password hashing'] = `${env.passwordHashRounds} bcrypt rounds (PASSWORD_HASH_ROUNDS; the shop's production default is 10)`;
       const statuses = orderRows.reduce<Record<string, number>>((count, order) => ({ ...count, [order.status]: (count[order.status] ?? 0) + 1 }), {});
       const evidence = {
         orders: { placed201: run.placedOrders.length, rows: orderRows.length, statuses, refusedOutOfStock: report.byKind.order?.refused ?? 0 },
