@@ -1,4 +1,4 @@
-import { test, expect, env, orderMailSubject, type OrderPaymentFailedPayload } from '../../fixtures';
+import { test, expect, env, orderMailSubject, type OrderCancelledPayload, type OrderPaymentFailedPayload } from '../../fixtures';
 
 const senderAddress = () => env.mailFrom.match(/<([^>]+)>/)?.[1] ?? env.mailFrom;
 
@@ -39,6 +39,62 @@ test.describe('order mails', { tag: ['@orders', '@events', '@mail'] }, () => {
     const mail = await mailbox.waitForEmail({ to: customer.email, subject: orderMailSubject('payment_failed', order.id) });
     expect(mail).toBeOrderMail('payment_failed', order, { reason: failed.envelope.payload.reason });
     await expect.poll(async () => (await db.notificationsOfKind(customer.email, 'payment_failed')).length).toBe(1);
+  });
+
+  test("an admin's cancel of a paid order refunds it and mails the customer the whole total refunded, recorded against orders.cancelled", async ({
+    customer,
+    factory,
+    checkout,
+    adminApi,
+    mailbox,
+    events,
+    db,
+  }) => {
+    // Every term of the total is non-zero, so a refund that dropped one (discount, shipping) would show.
+    const { products } = await factory.productsInOwnCategory(2, (index) => ({ price: [18, 4.2][index], stock: 5 }));
+    const discount = await factory.discountCode({ amountOff: 5 });
+    await checkout.cartReadyToOrder(customer, [{ product: products[0] }, { product: products[1], quantity: 3 }], { discountCode: discount.code });
+    const { order } = await checkout.payAndWaitPaid(customer);
+    expect(order.subtotal).toBe(30.6);
+    expect(order.discountTotal).toBe(5);
+    expect(order.shippingCost).toBeGreaterThan(0);
+    const refunded = `$${order.total.toFixed(2)}`;
+
+    await expect(await adminApi.cancelOrder(order.id)).toHaveStatus(200);
+
+    const cancelled = await events.waitFor<OrderCancelledPayload>('orders.cancelled', { orderId: order.id });
+    expect(cancelled.envelope.payload).toMatchObject({ reason: 'admin_request', refunded: true });
+    const mail = await mailbox.waitForEmail({ to: customer.email, subject: `Refund of ${refunded} for order ${order.id}` });
+    expect(mail.text).toContain(`your payment of ${refunded} has been refunded`);
+    expect(mail.html).toContain(`your payment of ${refunded} has been refunded`);
+    expect(mail.links).toContain(`${env.shopUrl}/orders/${order.id}`);
+    expect(mail.from).toContain(senderAddress());
+    await expect.poll(async () => (await db.notificationsOfKind(customer.email, 'refund')).map((row) => row.eventId)).toEqual([cancelled.envelope.eventId]);
+  });
+
+  test('a cancellation that refunded nothing (an unpaid order cancelled by its owner) sends no refund mail', { tag: '@failure' }, async ({
+    customer,
+    factory,
+    checkout,
+    payments,
+    mailbox,
+    events,
+    db,
+  }) => {
+    const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
+    await checkout.cartReadyToOrder(customer, [{ product: products[0] }]);
+    const pending = await checkout.placeOrder(customer, { paymentMethod: await payments.succeedingWithoutWebhooks() });
+
+    await expect(await customer.api.cancelOrder(pending.id)).toHaveStatus(200);
+
+    const cancelled = await events.waitFor<OrderCancelledPayload>('orders.cancelled', { orderId: pending.id });
+    expect(cancelled.envelope.payload).toMatchObject({ reason: 'customer_request', refunded: false });
+
+    await test.step('once the notifications consumer is past the event: no refund mail, no refund row', async () => {
+      await events.consumedByShop('orders.cancelled', cancelled);
+      expect(await mailbox.mailsMatching({ to: customer.email, subject: /^Refund/ })).toEqual([]);
+      expect(await db.notificationsForEvent(cancelled.envelope.eventId)).toEqual([]);
+    });
   });
 
   test('a redelivered orders.paid event sends no second confirmation mail', async ({ customer, factory, checkout, mailbox, events, db }) => {

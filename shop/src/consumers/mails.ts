@@ -86,6 +86,21 @@ export function orderShippedMail(customer: { name: string }, shipment: OrderShip
   };
 }
 
+/** After a paid order was cancelled and its payment refunded in full through the provider: how much, and where. */
+export function refundMail(customer: { name: string }, refund: { orderId: string; amount: number }, publicUrl: string): MailContent {
+  const orderUrl = `${publicUrl}/orders/${refund.orderId}`;
+  const amount = dollars(refund.amount);
+  return {
+    subject: `Refund of ${amount} for order ${refund.orderId}`,
+    text: `Hi ${customer.name},\n\nYour order ${refund.orderId} has been cancelled and your payment of ${amount} has been refunded to the card you paid with.\nIt may take a few days to show on your statement.\n\nYour order: ${orderUrl}\n\nEvent Shop\n`,
+    html: html`<p>Hi ${customer.name},</p>
+<p>Your order ${refund.orderId} has been cancelled and your payment of ${amount} has been refunded to the card you paid with.</p>
+<p>It may take a few days to show on your statement.</p>
+<p><a href="${orderUrl}">Your order</a></p>
+<p>Event Shop</p>`.value,
+  };
+}
+
 export function paymentFailedMail(customer: { name: string }, failure: OrderPaymentFailedPayload, publicUrl: string): MailContent {
   const catalogUrl = `${publicUrl}/products`;
   return {

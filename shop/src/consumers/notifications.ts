@@ -15,6 +15,7 @@ import {
   orderShippedMail,
   passwordChangedMail,
   paymentFailedMail,
+  refundMail,
   welcomeMail,
   type MailContent,
 } from './mails';
@@ -36,6 +37,7 @@ type NotificationKind =
   | 'order_confirmation'
   | 'order_shipped'
   | 'payment_failed'
+  | 'refund'
   | 'email_changed'
   | 'password_changed'
   | 'account_deleted';
@@ -146,8 +148,8 @@ async function mailUserDeleted(options: NotificationsOptions, sendOnce: ReturnTy
 
 /**
  * Starts the `notifications` consumer: the welcome mail on users.registered, the account mails on users.updated and
- * users.deleted, and the order mails on orders.paid, orders.shipped and orders.payment_failed. Resolves once it has
- * joined its group.
+ * users.deleted, and the order mails on orders.paid, orders.shipped, orders.payment_failed and a refunded
+ * orders.cancelled. Resolves once it has joined its group.
  */
 export function startNotificationsConsumer(options: NotificationsOptions): Promise<Consumer> {
   const sendOnce = mailSender(options);
@@ -178,6 +180,15 @@ export function startNotificationsConsumer(options: NotificationsOptions): Promi
         if (!customer) return;
         const mail = paymentFailedMail(customer, event.payload, options.publicUrl);
         await sendOnce(event.eventId, 'payment_failed', customer.email, mail);
+      },
+      // A cancellation that refunded the payment: the whole total went back (the shop refunds nothing partly).
+      'orders.cancelled': async (event) => {
+        if (!event.payload.refunded) return;
+        const customer = await customerOf(options, event);
+        const row = await findOrderRow(options.pool, event.payload.orderId);
+        if (!customer || !row) return;
+        const mail = refundMail(customer, { orderId: row.id, amount: Number(row.total) }, options.publicUrl);
+        await sendOnce(event.eventId, 'refund', customer.email, mail);
       },
     },
   });
