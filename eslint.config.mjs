@@ -13,7 +13,7 @@ const clientsInSpecs = ['pg', 'kafkajs', 'mailhog'].map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'test-results/', 'playwright-report/', 'blob-report/'] },
+  { ignores: ['node_modules/', '.cache/', 'test-results/', 'playwright-report/', 'blob-report/', '**/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
