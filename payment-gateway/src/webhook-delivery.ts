@@ -20,7 +20,14 @@ export interface DeliveryAttempt {
   /** True for the second copy of a `webhooks.duplicate` method's event. */
   duplicate: boolean;
   at: string;
+  /** What was sent, byte for byte: the endpoint, the headers (Stripe-Signature among them) and the body. */
+  request: { url: string; headers: Record<string, string>; body: string };
+  /** What the endpoint answered (null when it did not): its status, headers and the first 4 KiB of its body. */
+  response: { status: number; headers: Record<string, string>; body: string; truncated: boolean } | null;
 }
+
+/** How much of an endpoint's answer a delivery keeps. */
+const ANSWER_BYTES = 4_096;
 
 export interface DeliverySettings {
   /** Waits between attempts; their count is the number of retries. */
@@ -73,6 +80,11 @@ export class WebhookDispatcher {
   /** One signed POST; true when the endpoint answered 2xx. */
   private async attempt(account: Account, event: StripeEvent, attempt: number, duplicate: boolean, log: DeliveryAttempt[]): Promise<boolean> {
     const body = JSON.stringify(event, null, 2);
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+      'Stripe-Signature': signatureHeader(body, account.webhookSecret),
+    };
     const record: DeliveryAttempt = {
       eventId: event.id,
       type: event.type,
@@ -81,13 +93,12 @@ export class WebhookDispatcher {
       status: null,
       duplicate,
       at: new Date().toISOString(),
+      request: { url: account.webhookUrl, headers, body },
+      response: null,
     };
     try {
-      record.status = await post(account.webhookUrl, body, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-        'Stripe-Signature': signatureHeader(body, account.webhookSecret),
-      }, AbortSignal.any([this.lifecycle.signal, AbortSignal.timeout(this.settings.attemptTimeoutMs)]));
+      record.response = await post(account.webhookUrl, body, headers, AbortSignal.any([this.lifecycle.signal, AbortSignal.timeout(this.settings.attemptTimeoutMs)]));
+      record.status = record.response.status;
     } catch (error) {
       if (this.lifecycle.closed) throw error;
       record.error = describeFailure(error);
@@ -107,12 +118,25 @@ function paymentIntentOf(event: StripeEvent): string | null {
  * One POST with node:http(s), not fetch: fetch refuses the ports the Fetch standard calls unsafe
  * (6000, 6665, 10080, ...), and a provider delivers to whatever port the endpoint has.
  */
-function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<number> {
+function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<NonNullable<DeliveryAttempt['response']>> {
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const request = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, agent: false, signal }, (response) => {
-      response.resume(); // the answer's body is not needed, but must be read for the socket to close
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      // Read to the end (the socket closes only then), keeping the first ANSWER_BYTES.
+      const kept: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < ANSWER_BYTES) kept.push(chunk.subarray(0, ANSWER_BYTES - size));
+        size += chunk.length;
+      });
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value ?? '')])),
+          body: Buffer.concat(kept).toString('utf8'),
+          truncated: size > ANSWER_BYTES,
+        }),
+      );
       response.on('error', reject);
       // Settles nothing after 'end'; otherwise a connection cut mid-answer is a failed attempt.
       response.on('close', () => reject(new Error('connection closed before the answer ended')));
