@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { EnvironmentError } from './errors';
 
 const LOOPBACK = '127.0.0.1';
@@ -41,10 +43,78 @@ export async function freePort(host = LOOPBACK): Promise<number> {
   if (range && range.low - LOWEST_PICKED_PORT >= 1_000) {
     for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt += 1) {
       const port = randomInt(LOWEST_PICKED_PORT, range.low);
-      if (!FETCH_BAD_PORTS.has(port) && (await isPortFree(port, host))) return port;
+      if (FETCH_BAD_PORTS.has(port) || !reservePort(port)) continue;
+      if (await isPortFree(port, host)) return port;
+      releasePort(port);
     }
   }
   return portPickedByOs(host);
+}
+
+/**
+ * Ports picked by any process of any run on this machine, each a file `<port>` holding the picker's pid, so that two
+ * processes picking at once (two workers starting isolated environments) never take the same port: a port that is
+ * free now is not yet bound, and one stack's gateway once bound the port another stack had picked for its shop, whose
+ * readiness probe then got the gateway's 200. A port stays reserved while its picker lives (a stopped service starts
+ * again on its port); the picker's exit releases them, and the file of a picker that died is taken over.
+ */
+const RESERVATIONS = path.join(os.tmpdir(), 'event-shop-e2e-ports');
+const reserved = new Set<number>();
+let releasesOnExit = false;
+
+function reservePort(port: number): boolean {
+  const file = path.join(RESERVATIONS, String(port));
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      mkdirSync(RESERVATIONS, { recursive: true });
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      if (!releasesOnExit) process.once('exit', releaseReservations);
+      releasesOnExit = true;
+      reserved.add(port);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no reservations here: the check alone
+      if (!holderGone(file)) return false;
+      try {
+        unlinkSync(file);
+      } catch {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+
+/** True when the pid in the reservation is no process any more (or the file says none). */
+function holderGone(file: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function releasePort(port: number): void {
+  if (!reserved.delete(port)) return;
+  try {
+    unlinkSync(path.join(RESERVATIONS, String(port)));
+  } catch {
+    // already gone
+  }
+}
+
+function releaseReservations(): void {
+  for (const port of [...reserved]) releasePort(port);
 }
 
 /** Asks the OS for a free port: listen on 0, read it, close. */
