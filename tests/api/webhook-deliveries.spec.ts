@@ -1,8 +1,19 @@
 import Stripe from 'stripe';
-import { test, expect, env } from '../../fixtures';
+import { test, expect, env, type Checkout, type Customer, type Factory, type Payments, type WebhookDeliveryAttempt } from '../../fixtures';
 
 /** The official SDK's own verifier, as a shop on real Stripe would call it (no request is made: a key is only required). */
 const verifier = new Stripe('sk_test_verifier_only').webhooks;
+
+/** A paid order of one product, and the gateway's recorded delivery of its payment_intent.succeeded that the shop answered 200. */
+async function paidOrderDelivery({ customer, factory, checkout, payments }: { customer: Customer; factory: Factory; checkout: Checkout; payments: Payments }) {
+  const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
+  const order = await checkout.buy(customer, [{ product: products[0] }]);
+  const intentId = order.payment?.intentId ?? '';
+  expect(intentId).toMatch(/^pi_/);
+  const succeeded = (attempts: WebhookDeliveryAttempt[]) => attempts.find((attempt) => attempt.type === 'payment_intent.succeeded' && attempt.status === 200);
+  const attempts = await payments.waitForDeliveries(intentId, (recorded) => succeeded(recorded) !== undefined, { describe: 'a payment_intent.succeeded answered 200' });
+  return { intentId, delivery: succeeded(attempts)! };
+}
 
 test.describe("webhook deliveries as the provider recorded them, checked with the stripe SDK's verifier", { tag: ['@webhooks', '@payments', '@api', '@contract'] }, () => {
   test("a paid order's payment_intent.succeeded: the body, headers and the shop's answer are recorded, and the SDK verifies the signature", async ({
@@ -11,14 +22,7 @@ test.describe("webhook deliveries as the provider recorded them, checked with th
     checkout,
     payments,
   }) => {
-    const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
-    const order = await checkout.buy(customer, [{ product: products[0] }]);
-    const intentId = order.payment?.intentId ?? '';
-    expect(intentId).toMatch(/^pi_/);
-
-    const [delivery] = await payments.waitForDeliveries(intentId, (attempts) => attempts.some((attempt) => attempt.type === 'payment_intent.succeeded' && attempt.status === 200), {
-      describe: 'a payment_intent.succeeded answered 200',
-    });
+    const { intentId, delivery } = await paidOrderDelivery({ customer, factory, checkout, payments });
 
     await test.step('the SDK accepts the delivered signature over the delivered body, with the shop’s signing secret', async () => {
       const event = verifier.constructEvent(delivery.request.body, delivery.request.headers['Stripe-Signature'], env.stripeWebhookSecret);
@@ -40,13 +44,11 @@ test.describe("webhook deliveries as the provider recorded them, checked with th
     checkout,
     payments,
   }) => {
-    const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
-    const order = await checkout.buy(customer, [{ product: products[0] }]);
-    const [delivery] = await payments.waitForDeliveries(order.payment?.intentId ?? '', (attempts) => attempts.some((attempt) => attempt.status === 200));
+    const { intentId, delivery } = await paidOrderDelivery({ customer, factory, checkout, payments });
     const { body, headers } = delivery.request;
     const signature = headers['Stripe-Signature'];
 
-    const tampered = body.replace(`"${order.payment?.intentId}"`, '"pi_someone_else"');
+    const tampered = body.replace(`"${intentId}"`, '"pi_someone_else"');
     expect(tampered).not.toBe(body);
     expect(() => verifier.constructEvent(tampered, signature, env.stripeWebhookSecret)).toThrow(/signature/i);
     expect(() => verifier.constructEvent(body, signature, 'whsec_another_endpoint')).toThrow(/signature/i);
