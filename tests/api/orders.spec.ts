@@ -128,14 +128,16 @@ test.describe('placing an order', { tag: ['@orders', '@api'] }, () => {
     });
   });
 
-  test('the PaymentIntent asks the provider for the total in cents, in usd, with the order id in its metadata', async ({ customer, factory, checkout, payments }) => {
+  test('the PaymentIntent asks the provider for the total in cents, in usd, with the order id and the placement’s correlation id in its metadata', async ({ customer, factory, checkout, payments }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ price: 12.34, stock: 10 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0], quantity: 3 }]);
+    const correlationId = randomUUID();
 
-    const order = await checkout.placeOrder(customer);
+    const order = await checkout.placeOrder(customer, { correlationId });
 
     const intent = await payments.paymentIntent(order.payment?.intentId ?? '');
-    expect(intent).toMatchObject({ amount: Math.round(order.total * 100), currency: 'usd', payment_method: 'pm_card_visa', metadata: { orderId: order.id } });
+    expect(intent).toMatchObject({ amount: Math.round(order.total * 100), currency: 'usd', payment_method: 'pm_card_visa' });
+    expect(intent.metadata).toEqual({ orderId: order.id, correlationId });
   });
 
   test('placing an order needs a bearer token', async ({ api }) => {

@@ -147,3 +147,43 @@ test.describe('payment webhooks', { tag: ['@webhooks', '@payments', '@api', '@se
     expect(await db.webhookEvents(event.id)).toHaveLength(1);
   });
 });
+
+test.describe('payment webhooks and correlation ids', { tag: ['@webhooks', '@payments', '@api'] }, () => {
+  test('the placement’s correlation id goes to the provider in the intent’s metadata, and its webhook’s orders.paid and audit row carry it back', async ({
+    pending,
+    webhooks,
+    payments,
+    events,
+    db,
+  }) => {
+    const created = await events.waitFor('orders.created', { orderId: pending.order.id });
+    const placement = created.envelope.correlationId;
+    const intent = await payments.paymentIntent(pending.order.payment?.intentId ?? '');
+    expect(intent.metadata).toEqual({ orderId: pending.order.id, correlationId: placement });
+
+    const { response } = await webhooks.send(webhooks.succeeded(pending.order, { metadata: intent.metadata }));
+
+    await expect(response).toHaveStatus(200);
+    const webhookRequest = response.headers()['x-correlation-id'];
+    expect(webhookRequest, 'the webhook’s own request has an id of its own').not.toBe(placement);
+    const paid = await events.waitFor('orders.paid', { orderId: pending.order.id });
+    expect(paid.envelope.correlationId).toBe(placement);
+    expect(paid.headers['correlation-id']).toBe(placement);
+    const moves = (await db.auditRowsFor(pending.order.id, 'order.status_changed')).filter((row) => row.changes.status?.after === 'paid');
+    expect(moves.map((row) => ({ actorKind: row.actorKind, correlationId: row.correlationId }))).toEqual([{ actorKind: 'system', correlationId: placement }]);
+    expect(await db.auditRowsCorrelated(webhookRequest), 'nothing is written under the webhook request’s id').toEqual([]);
+  });
+
+  for (const [name, metadata] of [
+    ['no correlation id', {}],
+    ['a correlation id that is not a UUID', { correlationId: "x'); DROP TABLE orders; --" }],
+  ] as const) {
+    test(`an intent whose metadata has ${name}: orders.paid carries the webhook request’s own id`, async ({ pending, webhooks, events }) => {
+      const { response } = await webhooks.send(webhooks.succeeded(pending.order, { metadata: { orderId: pending.order.id, ...metadata } }));
+
+      await expect(response).toHaveStatus(200);
+      const paid = await events.waitFor('orders.paid', { orderId: pending.order.id });
+      expect(paid.envelope.correlationId).toBe(response.headers()['x-correlation-id']);
+    });
+  }
+});

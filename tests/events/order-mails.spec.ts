@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { test, expect, env, orderMailSubject, type OrderCancelledPayload, type OrderPaymentFailedPayload } from '../../fixtures';
 
 const senderAddress = () => env.mailFrom.match(/<([^>]+)>/)?.[1] ?? env.mailFrom;
@@ -29,19 +30,23 @@ test.describe('order mails', { tag: ['@orders', '@events', '@mail'] }, () => {
     await expect.poll(async () => (await db.notificationsOfKind(customer.email, 'order_shipped')).map((row) => row.eventId)).toEqual([event.envelope.eventId]);
   });
 
-  test('a payment that fails after the order was placed gets the payment-failed mail with the reason', async ({ customer, factory, checkout, payments, mailbox, events, db }) => {
+  test('a payment that fails after the order was placed gets the payment-failed mail with the reason, both naming the placement', async ({ customer, factory, checkout, payments, mailbox, events, db }) => {
     const { products } = await factory.productsInOwnCategory(1, () => ({ stock: 5 }));
     await checkout.cartReadyToOrder(customer, [{ product: products[0] }]);
+    const placement = randomUUID();
 
-    const order = await checkout.placeOrder(customer, { paymentMethod: await payments.failingAsynchronously('card_declined') });
+    const order = await checkout.placeOrder(customer, { paymentMethod: await payments.failingAsynchronously('card_declined'), correlationId: placement });
 
     const failed = await events.waitFor<OrderPaymentFailedPayload>('orders.payment_failed', { orderId: order.id });
+    // Driven by the provider's webhook, yet caused by the customer's placement.
+    expect(failed.envelope.correlationId).toBe(placement);
     const mail = await mailbox.waitForEmail({ to: customer.email, subject: orderMailSubject('payment_failed', order.id) });
     expect(mail).toBeOrderMail('payment_failed', order, { reason: failed.envelope.payload.reason });
+    expect(mail.headers['x-correlation-id']).toBe(placement);
     await expect.poll(async () => (await db.notificationsOfKind(customer.email, 'payment_failed')).length).toBe(1);
   });
 
-  test("an admin's cancel of a paid order refunds it and mails the customer the whole total refunded, recorded against orders.cancelled", async ({
+  test("an admin's cancel of a paid order refunds it and mails the customer the whole total refunded, recorded against orders.cancelled, naming the cancel request", async ({
     customer,
     factory,
     checkout,
@@ -60,15 +65,18 @@ test.describe('order mails', { tag: ['@orders', '@events', '@mail'] }, () => {
     expect(order.shippingCost).toBeGreaterThan(0);
     const refunded = `$${order.total.toFixed(2)}`;
 
-    await expect(await adminApi.cancelOrder(order.id)).toHaveStatus(200);
+    const cancel = await adminApi.cancelOrder(order.id);
+    await expect(cancel).toHaveStatus(200);
 
     const cancelled = await events.waitFor<OrderCancelledPayload>('orders.cancelled', { orderId: order.id });
     expect(cancelled.envelope.payload).toMatchObject({ reason: 'admin_request', refunded: true });
+    expect(cancelled.envelope.correlationId).toBe(cancel.headers()['x-correlation-id']);
     const mail = await mailbox.waitForEmail({ to: customer.email, subject: `Refund of ${refunded} for order ${order.id}` });
     expect(mail.text).toContain(`your payment of ${refunded} has been refunded`);
     expect(mail.html).toContain(`your payment of ${refunded} has been refunded`);
     expect(mail.links).toContain(`${env.shopUrl}/orders/${order.id}`);
     expect(mail.from).toContain(senderAddress());
+    expect(mail.headers['x-correlation-id'], 'the mail names the admin’s cancel').toBe(cancelled.envelope.correlationId);
     await expect.poll(async () => (await db.notificationsOfKind(customer.email, 'refund')).map((row) => row.eventId)).toEqual([cancelled.envelope.eventId]);
   });
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect, expectJson } from '../../fixtures';
+import { test, expect, expectJson, UUID } from '../../fixtures';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Registered {
   userId: string;

@@ -18,6 +18,16 @@ test.describe('welcome mail', { tag: ['@users', '@events', '@mail'] }, () => {
     expect(mail.text).toContain(name);
   });
 
+  test('the mail names the registration it follows from: X-Correlation-Id is users.registered’s correlation id', async ({ factory, events, mailbox }) => {
+    const { email, user } = await factory.registeredUser();
+
+    const event = await events.waitFor('users.registered', { userId: user.id });
+    const mail = await mailbox.waitForEmail({ to: email, subject: /welcome/i });
+
+    expect(mail.headers['x-correlation-id']).toBe(event.envelope.correlationId);
+    expect(mail.headers['message-id'], 'the Message-ID stays the event’s').toContain(event.envelope.eventId);
+  });
+
   test('a name with accents, quotes, underscores and a long tail comes back whole in the subject', async ({ factory, mailbox }) => {
     // Encoded in the header as RFC 2047 words and folded: the mailbox must undo both exactly.
     const name = `Renée O'Brien_Ünal & "Søn" ${'long-name-'.repeat(5)}end`.slice(0, 100);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import {
   test as isolatedTest,
@@ -106,8 +107,9 @@ test.describe('the shop killed mid-payment', { tag: ['@fault', '@payments', '@or
       return order;
     });
 
+    const placementIds = [randomUUID(), randomUUID()];
     const [slowPlacement, hangingPlacement] = [slowPayer, hangingPayer].map((payer, index) => {
-      const placement = stack.checkout.attemptOrder(payer, { paymentMethod: [slow, hanging][index] });
+      const placement = stack.checkout.attemptOrder(payer, { paymentMethod: [slow, hanging][index], correlationId: placementIds[index] });
       placement.catch(() => undefined);
       return placement;
     });
@@ -180,6 +182,15 @@ test.describe('the shop killed mid-payment', { tag: ['@fault', '@payments', '@or
       expect(await stack.checkout.order(slowOrderId)).toMatchObject({ payment: { intentId: slowIntent, status: 'succeeded' } });
       expect(await stack.payments.paymentIntent(slowIntent)).toMatchObject({ status: 'succeeded', amount_refunded: 0 });
       await expectRetriedUntilDelivered(stack, slowIntent);
+    });
+
+    await test.step('finished after the restart, the slow placement’s events and mail still name the customer’s request', async () => {
+      const created = await stack.events.waitFor('orders.created', { orderId: slowOrderId });
+      const paid = await stack.events.waitFor('orders.paid', { orderId: slowOrderId });
+      expect([created.envelope.correlationId, paid.envelope.correlationId]).toEqual([placementIds[0], placementIds[0]]);
+      expect((await stack.payments.paymentIntent(slowIntent)).metadata).toEqual({ orderId: slowOrderId, correlationId: placementIds[0] });
+      const mail = await stack.mailbox.waitForEmail({ to: slowPayer.email, subject: orderMailSubject('confirmation', slowOrderId) });
+      expect(mail.headers['x-correlation-id']).toBe(placementIds[0]);
     });
 
     await test.step('the hanging charge: recovery asks the provider again, gets no answer, and discards the order: stock back, cart kept', async () => {

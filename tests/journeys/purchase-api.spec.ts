@@ -12,10 +12,12 @@ import {
   type OrderPaidPayload,
   type OrderShippedPayload,
   type Review,
+  UUID,
 } from '../../fixtures';
 
+
 test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payments', '@events', '@mail', '@journey'] }, () => {
-  test('add to cart, discount, address, order, paid by webhook, confirmation mail, shipped, shipping mail, delivered, verified review', async ({
+  test('add to cart, discount, address, order, paid by webhook, confirmation mail, shipped, shipping mail, delivered, verified review; each event and mail names the action that caused it', async ({
     customer,
     factory,
     checkout,
@@ -52,43 +54,65 @@ test.describe('journey: a purchase, through the API', { tag: ['@orders', '@payme
       expect(withAddress.total).toBe(total);
     });
 
-    const order = await test.step('4. place the order: 201 pending_payment, stock reserved, cart emptied, orders.created', async () => {
-      const placed: Order = await checkout.placeOrder(customer);
+    const { order, placement } = await test.step('4. place the order: 201 pending_payment, stock reserved, cart emptied, orders.created under the answer’s correlation id', async () => {
+      const response = await checkout.attemptOrder(customer);
+      const placed: Order = await expectJson(response, 201);
+      expect(placed.status).toBe('pending_payment');
+      // The shop chose the id (none was sent): every event and mail this placement causes must carry it.
+      const correlationId = response.headers()['x-correlation-id'];
+      expect(correlationId, 'POST /api/orders names its correlation id').toMatch(UUID);
       expect(placed).toMatchObject({ subtotal: 101, discountTotal: 10.1, discountCode: discount.code, shippingCost: env.shippingFlatRate, total, shippingAddress: address });
       expect(await checkout.stock(lamp)).toBe(9);
       expect(await checkout.stock(bulb)).toBe(8);
       expect((await checkout.cart(customer)).items).toEqual([]);
       const created = await events.waitFor<OrderCreatedPayload>('orders.created', { orderId: placed.id });
       expect(created.envelope.payload).toMatchObject({ userId: customer.user.id, sequence: 1, total });
-      return placed;
+      expect(created.envelope.correlationId).toBe(correlationId);
+      expect(created.headers['correlation-id']).toBe(correlationId);
+      return { order: placed, placement: correlationId };
     });
 
-    await test.step('5. the provider’s payment_intent.succeeded webhook makes it paid: orders.paid', async () => {
+    await test.step('5. the provider’s payment_intent.succeeded webhook makes it paid: orders.paid, under the placement’s correlation id', async () => {
       const paid = await events.waitFor<OrderPaidPayload>('orders.paid', { orderId: order.id });
       expect(paid.envelope.payload).toMatchObject({ sequence: 2, amount: total, currency: 'USD', paymentIntentId: order.payment?.intentId });
+      // Caused by the webhook's request, yet it names the customer's placement: the shop gave the id to the provider.
+      expect(paid.envelope.correlationId).toBe(placement);
+      expect(paid.headers['correlation-id']).toBe(placement);
       await expect(checkout.ref(order, customer.api)).toHaveStatus('paid');
       const deliveries = await payments.deliveries(order.payment?.intentId ?? '');
-      expect(deliveries.filter((attempt) => attempt.type === 'payment_intent.succeeded').map((attempt) => attempt.status)).toContain(200);
+      const succeeded = deliveries.filter((attempt) => attempt.type === 'payment_intent.succeeded');
+      expect(succeeded.map((attempt) => attempt.status)).toContain(200);
+      const delivered = JSON.parse(succeeded[0].request.body) as { data: { object: { metadata: Record<string, string> } } };
+      expect(delivered.data.object.metadata).toEqual({ orderId: order.id, correlationId: placement });
+      // The webhook's answer has an id of its own: the request that carried the event, not the action that caused it.
+      expect(succeeded[0].response?.headers['x-correlation-id']).toMatch(UUID);
+      expect(succeeded[0].response?.headers['x-correlation-id']).not.toBe(placement);
     });
 
-    await test.step('6. the confirmation mail names the order, its items and the total', async () => {
+    await test.step('6. the confirmation mail names the order, its items and the total, and the placement in its X-Correlation-Id', async () => {
       const mail = await mailbox.waitForEmail({ to: customer.email, subject: orderMailSubject('confirmation', order.id) });
       expect(mail).toBeOrderMail('confirmation', order);
+      expect(mail.headers['x-correlation-id']).toBe(placement);
     });
 
-    const shipped = await test.step('7. the admin ships it: orders.shipped', async () => {
+    const { shipped, shipping } = await test.step('7. the admin ships it: orders.shipped, under the admin request’s correlation id', async () => {
       const response = await adminApi.shipOrder(order.id, shipment);
       await expect(response).toHaveStatus(200);
       const shippedOrder = await expectJson(response);
       expect(shippedOrder).toMatchObject({ status: 'shipped', ...shipment });
+      const correlationId = response.headers()['x-correlation-id'];
+      expect(correlationId).toMatch(UUID);
+      expect(correlationId).not.toBe(placement);
       const event = await events.waitFor<OrderShippedPayload>('orders.shipped', { orderId: order.id });
       expect(event.envelope.payload).toMatchObject({ sequence: 3, ...shipment });
-      return shippedOrder;
+      expect(event.envelope.correlationId).toBe(correlationId);
+      return { shipped: shippedOrder, shipping: correlationId };
     });
 
-    await test.step('8. the shipping mail gives the carrier and the tracking number', async () => {
+    await test.step('8. the shipping mail gives the carrier and the tracking number, and names the admin’s request', async () => {
       const mail = await mailbox.waitForEmail({ to: customer.email, subject: orderMailSubject('shipped', order.id) });
       expect(mail).toBeOrderMail('shipped', shipped);
+      expect(mail.headers['x-correlation-id']).toBe(shipping);
     });
 
     await test.step('9. the admin marks it delivered: orders.delivered, and the history reads the whole way', async () => {

@@ -55,6 +55,12 @@ function messageKey(eventId: string, kind: NotificationKind): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The event a mail answers: its id makes the Message-ID, its correlation id (the action that caused it) a header. */
+type MailCause = Pick<EventEnvelope<unknown>, 'eventId' | 'correlationId'>;
+
+/** Every mail names the action it follows from, as the shop's answers and Kafka messages do. */
+const CORRELATION_HEADER = 'X-Correlation-Id';
+
 /**
  * Sends a mail once per event and kind: the notifications row (unique event_id and kind) and the mail share a transaction, so a
  * redelivered event finds the row and sends nothing, a failed send leaves no row and is retried, and a second
@@ -67,7 +73,8 @@ function mailSender(options: NotificationsOptions) {
   const sentNotRecorded = new Set<string>();
   const domain = /@([^>\s]+)>?\s*$/.exec(options.mailFrom)?.[1] ?? 'event-shop.local';
 
-  return async function sendOnce(eventId: string, kind: NotificationKind, to: string, mail: MailContent): Promise<void> {
+  return async function sendOnce(cause: MailCause, kind: NotificationKind, to: string, mail: MailContent): Promise<void> {
+    const { eventId } = cause;
     const key = `${eventId}/${kind}`;
     const messageId = `<${messageKey(eventId, kind)}@${domain}>`;
     let sent = false;
@@ -86,7 +93,7 @@ function mailSender(options: NotificationsOptions) {
           options.log.info({ eventId, kind }, 'mail sent before; recording it without sending again');
           return;
         }
-        await options.mailer.sendMail({ from: options.mailFrom, to, messageId, ...mail });
+        await options.mailer.sendMail({ from: options.mailFrom, to, messageId, headers: { [CORRELATION_HEADER]: cause.correlationId }, ...mail });
         sent = true;
       });
     } catch (error) {
@@ -126,14 +133,14 @@ async function mailUserUpdated(options: NotificationsOptions, sendOnce: ReturnTy
   }
   if (changes.email) {
     const mail = emailChangedMail({ name: account.name, ...changes.email }, options.publicUrl);
-    await sendOnce(event.eventId, 'email_changed', changes.email.before, mail);
+    await sendOnce(event, 'email_changed', changes.email.before, mail);
   }
   if (!changedFields.includes('password')) return;
   if (account.deleted) {
     options.log.info({ eventId: event.eventId, userId }, 'no password mail: the user no longer exists');
     return;
   }
-  await sendOnce(event.eventId, 'password_changed', account.email, passwordChangedMail(account, options.publicUrl));
+  await sendOnce(event, 'password_changed', account.email, passwordChangedMail(account, options.publicUrl));
 }
 
 /** users.deleted: a confirmation to the address the account had. */
@@ -143,7 +150,7 @@ async function mailUserDeleted(options: NotificationsOptions, sendOnce: ReturnTy
     options.log.info({ eventId: event.eventId, userId: event.payload.userId }, 'no mail: no such user');
     return;
   }
-  await sendOnce(event.eventId, 'account_deleted', account.email, accountDeletedMail(account, event.payload, options.publicUrl));
+  await sendOnce(event, 'account_deleted', account.email, accountDeletedMail(account, event.payload, options.publicUrl));
 }
 
 /**
@@ -158,7 +165,7 @@ export function startNotificationsConsumer(options: NotificationsOptions): Promi
     group: 'shop-notifications',
     handlers: {
       'users.registered': async (event) =>
-        sendOnce(event.eventId, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
+        sendOnce(event, 'welcome', event.payload.email, welcomeMail(event.payload, options.publicUrl)),
       'users.updated': async (event) => mailUserUpdated(options, sendOnce, event),
       'users.deleted': async (event) => mailUserDeleted(options, sendOnce, event),
       'orders.paid': async (event) => {
@@ -167,19 +174,19 @@ export function startNotificationsConsumer(options: NotificationsOptions): Promi
         if (!customer || !row) return;
         const [order] = await withItems(options.pool, [row]);
         const mail = orderConfirmationMail(customer, order, event.payload, options.publicUrl);
-        await sendOnce(event.eventId, 'order_confirmation', customer.email, mail);
+        await sendOnce(event, 'order_confirmation', customer.email, mail);
       },
       'orders.shipped': async (event) => {
         const customer = await customerOf(options, event);
         if (!customer) return;
         const mail = orderShippedMail(customer, event.payload, options.publicUrl);
-        await sendOnce(event.eventId, 'order_shipped', customer.email, mail);
+        await sendOnce(event, 'order_shipped', customer.email, mail);
       },
       'orders.payment_failed': async (event) => {
         const customer = await customerOf(options, event);
         if (!customer) return;
         const mail = paymentFailedMail(customer, event.payload, options.publicUrl);
-        await sendOnce(event.eventId, 'payment_failed', customer.email, mail);
+        await sendOnce(event, 'payment_failed', customer.email, mail);
       },
       // A cancellation that refunded the payment: the whole total went back (the shop refunds nothing partly).
       'orders.cancelled': async (event) => {
@@ -188,7 +195,7 @@ export function startNotificationsConsumer(options: NotificationsOptions): Promi
         const row = await findOrderRow(options.pool, event.payload.orderId);
         if (!customer || !row) return;
         const mail = refundMail(customer, { orderId: row.id, amount: Number(row.total) }, options.publicUrl);
-        await sendOnce(event.eventId, 'refund', customer.email, mail);
+        await sendOnce(event, 'refund', customer.email, mail);
       },
     },
   });

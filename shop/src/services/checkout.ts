@@ -50,6 +50,7 @@ interface Reservation {
   orderId: string;
   totalCents: number;
   paymentMethod: string;
+  correlationId: string;
 }
 
 /** What the first transaction of a placement found: the order to answer, an earlier placement to wait for, or a reservation. */
@@ -139,6 +140,7 @@ export class Checkout {
       total: centsToDecimal(pricing.totalCents),
       shippingAddress: cart.address,
       idempotencyKey: request.idempotencyKey ?? null,
+      correlationId,
     });
     for (const [position, line] of cart.lines.entries()) {
       await client.query(
@@ -162,7 +164,7 @@ export class Checkout {
     }
     if (short.length > 0) throw outOfStock(short);
     await enqueueProductChanges(client, cart.lines.map((line) => line.productId), 'stock', correlationId);
-    return { orderId, totalCents: pricing.totalCents, paymentMethod: request.paymentMethod };
+    return { orderId, totalCents: pricing.totalCents, paymentMethod: request.paymentMethod, correlationId };
   }
 
   /**
@@ -170,8 +172,8 @@ export class Checkout {
    * orders.created) or the reservation compensated. An order settled meanwhile (by its webhook) is answered as it is.
    */
   private async pay(user: User, reservation: Reservation, origin: Origin): Promise<Order> {
-    const { orderId, totalCents, paymentMethod } = reservation;
-    const charge = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod }, origin);
+    const { orderId, totalCents, paymentMethod, correlationId } = reservation;
+    const charge = await this.payments.charge({ orderId, amountCents: totalCents, paymentMethod, correlationId }, origin);
     // The provider's answer to the customer's own call: the customer's move.
     const by = { actor: userActor(user.id), correlationId: origin.id };
     const settled = await withTransaction(this.pool, (client) => settleCharge(client, orderId, charge, by));

@@ -160,6 +160,8 @@ export interface OrderState {
   cancelled_at: Date | null;
   cancel_reason: CancelReason | null;
   refunded_at: Date | null;
+  /** The placement's correlation id (its POST /api/orders): what the provider's events about the order are caused by. */
+  correlation_id: string | null;
 }
 
 /** A move the table allows for this order and actor; writeMove takes nothing else, so no write skips the check. */
@@ -271,6 +273,8 @@ export interface NewOrder {
   total: string;
   shippingAddress: ShippingAddress;
   idempotencyKey: string | null;
+  /** The placement request's correlation id, for the provider's metadata (and so its webhooks' events). */
+  correlationId: string;
 }
 
 /**
@@ -280,8 +284,8 @@ export interface NewOrder {
 export async function createOrder(client: PoolClient, order: NewOrder): Promise<string> {
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO orders (status, user_id, subtotal, discount_total, discount_code, shipping_cost, total, shipping_address,
-                         idempotency_key, payment_method, provider_call_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING id`,
+                         idempotency_key, payment_method, correlation_id, provider_call_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id`,
     [
       transitionFor(null, 'place')!.to,
       order.userId,
@@ -293,6 +297,7 @@ export async function createOrder(client: PoolClient, order: NewOrder): Promise<
       JSON.stringify(order.shippingAddress),
       order.idempotencyKey,
       order.paymentMethod,
+      order.correlationId,
     ],
   );
   return rows[0].id;

@@ -19,6 +19,15 @@ export interface IntentFields {
   last_payment_error?: { message?: string; decline_code?: string; code?: string } | null;
 }
 
+/**
+ * Whom the provider's event acts for: the customer action that asked for the payment, whose correlation id the shop put
+ * in the intent's metadata (the placement's); the webhook request's own id when the metadata has none that is a UUID.
+ */
+function causeOf(intent: IntentFields, origin: Origin): Attribution {
+  const given = intent.metadata?.correlationId;
+  return { actor: SYSTEM, correlationId: typeof given === 'string' && isUuid(given) ? given : origin.id };
+}
+
 /** The intent on the order: the one placement recorded, else the event's (none when neither says). */
 const intentIdOf = (order: OrderRow, intent: IntentFields): string | null => order.payment_intent_id ?? intent.id ?? null;
 
@@ -146,6 +155,7 @@ class RefundFirst {
   constructor(
     readonly intentId: string,
     readonly orderId: string | undefined,
+    readonly by: Attribution,
   ) {}
 }
 
@@ -183,7 +193,7 @@ export async function handlePaymentEvent(
       if (rowCount === 0) return { duplicate: true };
       if (!refunded) return { duplicate: false };
       origin.log.info({ intentId: error.intentId, orderId: error.orderId ?? null }, 'unwanted payment refunded');
-      if (error.orderId !== undefined) await markRefunded(client, error.orderId, { actor: SYSTEM, correlationId: origin.id });
+      if (error.orderId !== undefined) await markRefunded(client, error.orderId, error.by);
       return { duplicate: false };
     });
   }
@@ -247,9 +257,10 @@ async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: O
     );
     return { duplicate: false, rejection };
   }
-  // The provider's word: the system acts, under the webhook request's correlation id.
-  if (order && (await handler(client, order, intent, { actor: SYSTEM, correlationId: origin.id }))) return { duplicate: false };
-  if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id);
-  origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null }, 'payment event ignored');
+  // The provider's word: the system acts, for the customer action that asked for the payment.
+  const by = causeOf(intent, origin);
+  if (order && (await handler(client, order, intent, by))) return { duplicate: false };
+  if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id, by);
+  origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null, correlationId: by.correlationId }, 'payment event ignored');
   return { duplicate: false };
 }

@@ -39,6 +39,12 @@ export interface ChargeRequest {
   orderId: string;
   amountCents: number;
   paymentMethod: string;
+  /**
+   * The placement's correlation id, given to the provider in the intent's metadata so that its webhooks (and the
+   * events and mails they cause) carry the customer's id. Null for an order placed before the shop kept it: its
+   * charge is asked for again exactly as it first was.
+   */
+  correlationId: string | null;
 }
 
 /** The payment provider, reached only through the `stripe` SDK, so the shop could run against Stripe's test mode. */
@@ -64,7 +70,7 @@ export class Payments {
             currency: 'usd',
             payment_method: order.paymentMethod,
             confirm: true,
-            metadata: { orderId: order.orderId },
+            metadata: { orderId: order.orderId, ...(order.correlationId === null ? {} : { correlationId: order.correlationId }) },
             description: `Event Shop order ${order.orderId}`,
           },
           { idempotencyKey: `order-${order.orderId}` },

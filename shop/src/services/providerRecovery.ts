@@ -12,6 +12,8 @@ import { settleCharge, settleRefund } from './providerOutcomes';
 
 /** Recovery acts as the system, under its own correlation id. */
 const bySystem = (origin: Origin): Attribution => ({ actor: SYSTEM, correlationId: origin.id });
+/** A placement finished by recovery is still the customer's: its events carry the placement's id where the order keeps it. */
+const forPlacement = (order: OrderRow, origin: Origin): Attribution => ({ actor: SYSTEM, correlationId: order.correlation_id ?? origin.id });
 
 /** Beyond the longest call: what a placement still alive may need to write its answer. */
 const STALE_MARGIN_MS = 5_000;
@@ -93,7 +95,7 @@ export class ProviderRecovery {
   /** False when the circuit is open and the order is left as it is. */
   private async settlePaying(order: OrderRow, origin: Origin): Promise<boolean> {
     const charge = await this.payments.charge(
-      { orderId: order.id, amountCents: toCents(order.total), paymentMethod: order.payment_method ?? '' },
+      { orderId: order.id, amountCents: toCents(order.total), paymentMethod: order.payment_method ?? '', correlationId: order.correlation_id },
       origin,
     );
     if (!charge.ok && charge.error.statusCode === 503) {
@@ -105,10 +107,10 @@ export class ProviderRecovery {
       if (charge.ok && charge.status === 'succeeded') {
         const row = await findOrderRow(client, order.id, { lock: true });
         if (row?.status !== 'paying') return 'already';
-        await payPayingOrder(client, row, { id: charge.intentId, amount: toCents(row.total) }, bySystem(origin));
+        await payPayingOrder(client, row, { id: charge.intentId, amount: toCents(row.total) }, forPlacement(order, origin));
         return 'paid';
       }
-      return (await settleCharge(client, order.id, charge, bySystem(origin))).outcome;
+      return (await settleCharge(client, order.id, charge, forPlacement(order, origin))).outcome;
     });
     origin.log.info({ orderId: order.id, outcome, charge: charge.ok ? charge.status : charge.error.code }, 'recovered a placement');
     return true;
