@@ -1,5 +1,5 @@
 import type { BrowserContext } from '@playwright/test';
-import { test as base, expect, env, orderMailSubject, type OrderPaidPayload } from '../../fixtures';
+import { test as base, expect, env, orderMailSubject, UUID, type OrderPaidPayload } from '../../fixtures';
 import { AdminOrdersPage, CartPage, CheckoutPage, formatPrice, LoginPage, OrderPage, ProductPage } from '../../pages';
 
 /** Two browsers side by side: the customer’s and the admin’s, each its own context (cookies, session). */
@@ -69,27 +69,34 @@ test.describe('journey: a purchase, in the browser', { tag: ['@orders', '@paymen
       await expect(cart.checkoutLink).toBeVisible();
     });
 
-    const orderId = await test.step('4. check out and pay with Visa: the order page, orders.created on Kafka', async () => {
+    const { orderId, placement } = await test.step('4. check out and pay with Visa: the order page, orders.created on Kafka under the click’s correlation id', async () => {
       await cart.checkout();
       await expect(checkoutPage.total).toHaveText(formatPrice(total));
+      const answer = customerPage.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/checkout');
       await checkoutPage.payWith('Visa (succeeds)');
+      // The click's form post: the shop's answer names the id every effect of this purchase carries.
+      const correlationId = (await answer).headers()['x-correlation-id'];
+      expect(correlationId).toMatch(UUID);
       await expect(customerPage).toHaveURL(/\/orders\/[0-9a-f-]{36}$/);
       const id = order.orderIdFromUrl();
       await expect(order.heading(id)).toBeVisible();
       const created = await events.waitFor('orders.created', { orderId: id });
       expect(created.envelope.payload).toMatchObject({ total, discountTotal: 18 });
-      return id;
+      expect(created.envelope.correlationId).toBe(correlationId);
+      return { orderId: id, placement: correlationId };
     });
 
-    await test.step('5. the payment webhook arrives: the page shows Paid after a reload, orders.paid on Kafka', async () => {
+    await test.step('5. the payment webhook arrives: the page shows Paid after a reload, orders.paid on Kafka under the same id', async () => {
       const paid = await events.waitFor<OrderPaidPayload>('orders.paid', { orderId });
       expect(paid.envelope.payload.amount).toBe(total);
+      expect(paid.envelope.correlationId).toBe(placement);
       await order.reloadUntilStatus('Paid');
     });
 
-    await test.step('6. the confirmation mail arrives in MailHog', async () => {
+    await test.step('6. the confirmation mail arrives in MailHog, naming the click in X-Correlation-Id', async () => {
       const mail = await mailbox.waitForEmail({ to: shopper.email, subject: orderMailSubject('confirmation', orderId) });
       expect(mail).toBeOrderMail('confirmation', await checkout.order(orderId));
+      expect(mail.headers['x-correlation-id']).toBe(placement);
     });
 
     await test.step('7. the admin, in their own browser, ships it from Orders', async () => {
