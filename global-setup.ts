@@ -64,7 +64,9 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const services = await servicesStarting.ready;
     // A random JWT secret and the test hashing cost only hold for a shop we started; an external shop's come from .env.
     const external = { jwtSecret: process.env.JWT_SECRET ? settings.jwtSecret : undefined, passwordHashRounds: process.env.PASSWORD_HASH_ROUNDS };
-    exportToWorkers({ services, shopUrl, settings: externalShop ? { ...settings, ...external } : settings, payments });
+    // The service logs are ours to read only when we started the shop (an external shop's run writes none here).
+    const logDir = externalShop ? undefined : run.logDir;
+    exportToWorkers({ services, shopUrl, settings: externalShop ? { ...settings, ...external } : settings, payments, logDir });
     const gateway = payments.gatewayUrl ? `, payment gateway at ${payments.gatewayUrl}` : '';
     console.log(`[env] environment ready in ${seconds(performance.now() - began)}: ${services.provider}, shop at ${shopUrl}${gateway}`);
     if (!externalShop) console.log(`[env] ${passwordHashingNote(settings.passwordHashRounds)}`);

@@ -40,7 +40,7 @@ async function up(withShop: boolean): Promise<void> {
       payments = stack.gateway.payments;
     }
     const services = await servicesStarting.ready;
-    const lines = dotenvLines({ services, shopUrl, settings: withShop ? settings : {}, payments });
+    const lines = dotenvLines({ services, shopUrl, settings: withShop ? settings : {}, payments, logDir: withShop ? run.logDir : undefined });
     console.log(`\n# ${withShop ? 'Services, payment gateway and shop' : 'Services'} are up (logs in ${displayPath(run.logDir)}). For .env:`);
     console.log(lines.join('\n'));
     console.log('\n# Ctrl-C stops everything.');

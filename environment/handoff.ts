@@ -11,11 +11,14 @@ export interface RunEnvironment {
   settings: Partial<ShopSettings>;
   /** The payment gateway and the shop's account there: ours when we started the shop, else from .env. */
   payments?: Partial<PaymentSettings>;
+  /** Where the run's services write their logs (the tests attach the shop's and the gateway's lines of a failed test). */
+  logDir?: string;
 }
 
 /**
  * Sets SHOP_URL, the services' variables (DATABASE_URL, KAFKA_BROKERS, MAILHOG_URL, SMTP_HOST, SMTP_PORT),
- * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, PASSWORD_HASH_ROUNDS, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER.
+ * JWT_SECRET, ADMIN_*, TOPIC_PREFIX, PASSWORD_HASH_ROUNDS, GATEWAY_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, E2E_PROVIDER,
+ * E2E_RUN_LOG_DIR.
  */
 export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = process.env): void {
   const values: Record<string, string | undefined> = {
@@ -30,6 +33,7 @@ export function exportToWorkers(run: RunEnvironment, env: NodeJS.ProcessEnv = pr
     STRIPE_SECRET_KEY: run.payments?.secretKey,
     STRIPE_WEBHOOK_SECRET: run.payments?.webhookSecret,
     E2E_PROVIDER: run.services.provider,
+    E2E_RUN_LOG_DIR: run.logDir,
   };
   // Assigning undefined to process.env would store the string "undefined".
   for (const [name, value] of Object.entries(values)) if (value !== undefined) env[name] = value;

@@ -4,13 +4,15 @@ import { AdminOrdersPage, CartPage, CheckoutPage, formatPrice, LoginPage, OrderP
 
 /** Two browsers side by side: the customer’s and the admin’s, each its own context (cookies, session). */
 const test = base.extend<{ customerContext: BrowserContext; adminContext: BrowserContext }>({
-  customerContext: async ({ browser, baseURL }, use) => {
+  customerContext: async ({ browser, baseURL, browserDiagnostics }, use) => {
     const context = await browser.newContext({ baseURL });
+    browserDiagnostics.watch(context, 'customer');
     await use(context);
     await context.close();
   },
-  adminContext: async ({ browser, baseURL }, use) => {
+  adminContext: async ({ browser, baseURL, browserDiagnostics }, use) => {
     const context = await browser.newContext({ baseURL });
+    browserDiagnostics.watch(context, 'admin');
     await use(context);
     await context.close();
   },

@@ -174,6 +174,7 @@ test.describe('XSS in the DOM: a purchase with hostile values', { tag: ['@securi
       cartPage,
       checkoutPage,
       orderPage,
+      browserDiagnostics,
     }) => {
       const customerName = XSS[hostile.customerName];
       const productName = XSS[hostile.productName];
@@ -260,6 +261,7 @@ test.describe('XSS in the DOM: a purchase with hostile values', { tag: ['@securi
 
       await test.step('admin Orders: the customer email; the admin ships with the carrier and tracking number', async () => {
         const adminContext = await browser.newContext({ baseURL, bypassCSP: true });
+        browserDiagnostics.watch(adminContext, 'admin');
         try {
           await signInWithToken(adminContext, await adminSession.accessToken());
           const adminPage = await adminContext.newPage();
