@@ -1,6 +1,6 @@
 import { newId, unixSeconds } from './ids';
 import type { PaymentIntent } from './payment-intents';
-import { chargeCardDetails, type Decline, type TestPaymentMethod } from './test-payment-methods';
+import { chargeCardDetails, noBillingDetails, type Decline, type TestPaymentMethod } from './test-payment-methods';
 
 export type ChargeStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -63,10 +63,6 @@ interface Outcome {
   risk_level: 'normal';
   seller_message: string;
   type: 'authorized' | 'issuer_declined';
-}
-
-function noBillingDetails() {
-  return { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null };
 }
 
 /** A charge for the intent's attempt with the method: `pending` until the payment settles (settleCharge). */

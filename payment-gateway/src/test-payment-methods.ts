@@ -112,11 +112,19 @@ const BUILT_IN = new Map<string, TestPaymentMethod>(
 /** Test cards never expire: the same future month for every one. */
 const EXPIRY = { exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
 
+/** Billing details nobody gave: every field, each `null`, as Stripe sends them. */
+export function noBillingDetails() {
+  return { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null };
+}
+
+/** What a test card's checks say: the CVC passed, no address was given to check. */
+const cardChecks = () => ({ address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' });
+
 /** The card hash a PaymentMethod carries (`card`), with Stripe's always-sent fields. */
 function paymentMethodCard(card: TestCard) {
   return {
     brand: card.brand,
-    checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+    checks: cardChecks(),
     country: 'US',
     display_brand: card.brand === 'amex' ? 'american_express' : card.brand,
     ...EXPIRY,
@@ -136,7 +144,7 @@ export function chargeCardDetails(card: TestCard, amountAuthorized: number | nul
     amount_authorized: amountAuthorized,
     authorization_code: null,
     brand: card.brand,
-    checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+    checks: cardChecks(),
     country: 'US',
     electronic_commerce_indicator: null,
     ...EXPIRY,
@@ -159,7 +167,7 @@ export function paymentMethodObject(method: TestPaymentMethod) {
     id: method.id,
     object: 'payment_method' as const,
     allow_redisplay: 'unspecified',
-    billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null },
+    billing_details: noBillingDetails(),
     card: paymentMethodCard(method.card),
     created: method.created,
     customer: null,
