@@ -9,7 +9,8 @@ import { newId } from './ids';
 import type { Ledger } from './ledger';
 import { isAbort } from './lifecycle';
 import type { PaymentIntentService } from './payment-intents';
-import { createRefund, retrieveRefund } from './refunds';
+import type { RefundService } from './refunds';
+import { retrievePaymentMethod } from './test-payment-methods';
 import { idempotencyKeyInProgress, internalError, StripeApiError, unrecognizedUrl } from './stripe-errors';
 
 type Handler = (call: ApiCall, id: string) => JsonAnswer | Promise<JsonAnswer>;
@@ -24,6 +25,7 @@ export interface ApiDependencies {
   accounts: AccountRegistry;
   ledgerOf(accountId: string): Ledger;
   intents: PaymentIntentService;
+  refunds: RefundService;
 }
 
 /**
@@ -39,8 +41,9 @@ export class StripeApi {
       { method: 'POST', pattern: /^\/v1\/payment_intents$/, handler: (call) => deps.intents.create(call) },
       { method: 'POST', pattern: new RegExp(`^/v1/payment_intents/${ID}/confirm$`), handler: (call, id) => deps.intents.confirm(call, id) },
       { method: 'GET', pattern: new RegExp(`^/v1/payment_intents/${ID}$`), handler: (call, id) => deps.intents.retrieve(call, id) },
-      { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (call) => createRefund(call) },
-      { method: 'GET', pattern: new RegExp(`^/v1/refunds/${ID}$`), handler: (call, id) => retrieveRefund(call, id) },
+      { method: 'POST', pattern: /^\/v1\/refunds$/, handler: (call) => deps.refunds.create(call) },
+      { method: 'GET', pattern: new RegExp(`^/v1/refunds/${ID}$`), handler: (call, id) => deps.refunds.retrieve(call, id) },
+      { method: 'GET', pattern: new RegExp(`^/v1/payment_methods/${ID}$`), handler: (call, id) => retrievePaymentMethod(call, id) },
     ];
   }
 
@@ -75,7 +78,8 @@ export class StripeApi {
       if (!route) throw unrecognizedUrl(method, path);
       const id = route.pattern.exec(path)?.[1] ?? '';
       const rawBody = await readBody(req);
-      const params: FormObject = method === 'POST' ? parseFormBody(rawBody) : {};
+      // A GET's parameters (`expand[]=latest_charge`) come in the query string, as the SDK sends them.
+      const params: FormObject = parseFormBody(method === 'POST' ? rawBody : url.search.slice(1));
       const logCall = (paymentMethod: string, replayed: boolean) => {
         methodUsed = paymentMethod;
         claim?.usesPaymentMethod(paymentMethod);

@@ -8,6 +8,7 @@ export interface GatewayConfig {
   accounts: Account[];
   delivery: DeliverySettings;
   asyncSettleMs: number;
+  refundSettleMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,5 +41,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       attemptTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5000, 1),
     },
     asyncSettleMs: integer(env, 'ASYNC_SETTLE_MS', 500, 0),
+    refundSettleMs: integer(env, 'REFUND_SETTLE_MS', 500, 0),
   };
 }

@@ -3,7 +3,14 @@ import { newId, unixSeconds } from './ids';
 /** The API version events carry when the request that caused them named none (the SDK always names one). */
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
 
-export type EventType = 'payment_intent.succeeded' | 'payment_intent.payment_failed' | 'payment_intent.processing';
+export type EventType =
+  | 'payment_intent.succeeded'
+  | 'payment_intent.payment_failed'
+  | 'payment_intent.processing'
+  | 'refund.created'
+  | 'refund.updated'
+  | 'refund.failed'
+  | 'charge.refunded';
 
 /** A Stripe event as delivered to a webhook endpoint. */
 export interface StripeEvent {
@@ -16,7 +23,8 @@ export interface StripeEvent {
   pending_webhooks: number;
   /** The API request that caused the event; null for what happened later (an async payment settling). */
   request: { id: string | null; idempotency_key: string | null };
-  data: { object: unknown };
+  /** `previous_attributes`: on an `*.updated` event, the changed fields' values before the change. */
+  data: { object: unknown; previous_attributes?: Record<string, unknown> };
 }
 
 export interface EventCause {
@@ -26,7 +34,7 @@ export interface EventCause {
 }
 
 /** `object` is copied: the event shows the object as it was when the event happened. */
-export function createEvent(type: EventType, object: unknown, cause: EventCause = {}): StripeEvent {
+export function createEvent(type: EventType, object: unknown, cause: EventCause = {}, previousAttributes?: Record<string, unknown>): StripeEvent {
   return {
     id: newId('evt'),
     object: 'event',
@@ -36,6 +44,6 @@ export function createEvent(type: EventType, object: unknown, cause: EventCause 
     livemode: false,
     pending_webhooks: 1,
     request: { id: cause.requestId ?? null, idempotency_key: cause.idempotencyKey ?? null },
-    data: { object: structuredClone(object) },
+    data: { object: structuredClone(object), ...(previousAttributes ? { previous_attributes: previousAttributes } : {}) },
   };
 }

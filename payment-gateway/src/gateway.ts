@@ -7,6 +7,7 @@ import { sendJson } from './http-io';
 import { Ledger } from './ledger';
 import { Lifecycle } from './lifecycle';
 import { PaymentIntentService } from './payment-intents';
+import { RefundService } from './refunds';
 import { unrecognizedUrl } from './stripe-errors';
 import { TestEndpoints } from './test-routes';
 import { WebhookDispatcher } from './webhook-delivery';
@@ -31,7 +32,8 @@ export function createGateway(config: GatewayConfig): Gateway {
   };
   const webhooks = new WebhookDispatcher(config.delivery, lifecycle);
   const intents = new PaymentIntentService({ asyncSettleMs: config.asyncSettleMs }, lifecycle, webhooks);
-  const api = new StripeApi({ accounts, ledgerOf, intents });
+  const refunds = new RefundService({ refundSettleMs: config.refundSettleMs }, lifecycle, webhooks);
+  const api = new StripeApi({ accounts, ledgerOf, intents, refunds });
   const testEndpoints = new TestEndpoints({ accounts, ledgerOf, addLedger: (ledger) => ledgers.set(ledger.account.id, ledger) });
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,5 +1,6 @@
 import type { Account } from './accounts';
 import { CallLog } from './call-log';
+import type { Charge } from './charges';
 import { IdempotencyStore } from './idempotency';
 import type { PaymentIntent } from './payment-intents';
 import type { Refund } from './refunds';
@@ -9,6 +10,7 @@ import type { DeliveryAttempt } from './webhook-delivery';
 /** Everything one account owns; another account's objects are `No such ...` to it, as at Stripe. */
 export class Ledger {
   readonly intents = new Map<string, PaymentIntent>();
+  readonly charges = new Map<string, Charge>();
   readonly refunds = new Map<string, Refund>();
   readonly methods = new PaymentMethods();
   readonly idempotency = new IdempotencyStore();

@@ -5,13 +5,15 @@ import { newId, unixSeconds } from './ids';
 import type { Ledger } from './ledger';
 import type { Lifecycle } from './lifecycle';
 import { optionalBoolean, optionalMetadata, optionalString, rejectUnknownParams, requiredInteger, requiredString } from './params';
-import { invalidParam, invalidRequest, resourceMissing, StripeApiError, temporarilyUnavailable } from './stripe-errors';
-import { declineFor, type Decline, type TestPaymentMethod } from './test-payment-methods';
+import { chargeFailed, chargeSucceeded, startCharge, type Charge } from './charges';
+import { expanded, expandParam, type Expanders } from './expand';
+import { docUrl, invalidParam, invalidRequest, resourceMissing, StripeApiError, temporarilyUnavailable } from './stripe-errors';
+import { declineFor, paymentMethodObject, type Decline, type PaymentMethodObject, type TestPaymentMethod } from './test-payment-methods';
 import type { WebhookDispatcher } from './webhook-delivery';
 
 export type PaymentIntentStatus = 'requires_payment_method' | 'requires_confirmation' | 'processing' | 'succeeded';
 
-/** Why the last attempt failed, as Stripe puts it on the intent. */
+/** Why the last attempt failed, as Stripe puts it on the intent (and in the 402's error body). */
 export interface LastPaymentError {
   type: 'card_error';
   code: string;
@@ -19,46 +21,83 @@ export interface LastPaymentError {
   message: string;
   charge: string;
   doc_url: string;
-  payment_method: { id: string; object: 'payment_method'; type: 'card' };
+  payment_method: PaymentMethodObject;
 }
 
-/** The PaymentIntent fields the shop and the suite read (README, "Stripe API subset"). */
+/**
+ * Stripe's PaymentIntent: every field Stripe always sends, `null` where the gateway has nothing to say (customers,
+ * Connect, shipping, reviews, cancellation: none of these is modelled). What was refunded is on the charge
+ * (`latest_charge`, expandable), as at Stripe.
+ */
 export interface PaymentIntent {
   id: string;
   object: 'payment_intent';
+  allowed_payment_method_types: null;
   amount: number;
+  amount_capturable: 0;
   amount_received: number;
-  /** Not on Stripe's PaymentIntent (it is on the charge); the README adds it so a refund is visible here. */
-  amount_refunded: number;
-  currency: string;
-  status: PaymentIntentStatus;
-  payment_method: string | null;
-  metadata: Record<string, string>;
-  description: string | null;
+  application: null;
+  application_fee_amount: null;
+  automatic_payment_methods: null;
+  canceled_at: null;
+  cancellation_reason: null;
+  capture_method: 'automatic';
+  client_secret: string;
+  confirmation_method: 'automatic';
   created: number;
-  livemode: false;
+  currency: string;
+  customer: null;
+  customer_account: null;
+  description: string | null;
+  excluded_payment_method_types: null;
   last_payment_error: LastPaymentError | null;
   latest_charge: string | null;
-  capture_method: 'automatic';
-  confirmation_method: 'automatic';
+  livemode: false;
+  managed_payments: null;
+  metadata: Record<string, string>;
+  next_action: null;
+  on_behalf_of: null;
+  payment_method: string | null;
+  payment_method_configuration_details: null;
+  payment_method_options: { card: { installments: null; mandate_options: null; network: null; request_three_d_secure: 'automatic' } };
   payment_method_types: ['card'];
+  payment_record: null;
+  processing: null;
+  receipt_email: string | null;
+  review: null;
+  setup_future_usage: null;
+  shipping: null;
+  source: null;
+  statement_descriptor: string | null;
+  statement_descriptor_suffix: string | null;
+  status: PaymentIntentStatus;
+  transfer_group: null;
 }
 
-const CREATE_PARAMS = ['amount', 'currency', 'payment_method', 'confirm', 'metadata', 'description'] as const;
-const CONFIRM_PARAMS = ['payment_method'] as const;
+const CREATE_PARAMS = ['amount', 'currency', 'payment_method', 'confirm', 'metadata', 'description', 'receipt_email', 'statement_descriptor', 'statement_descriptor_suffix', 'expand'] as const;
+const CONFIRM_PARAMS = ['payment_method', 'receipt_email', 'expand'] as const;
+const RETRIEVE_PARAMS = ['expand', 'client_secret'] as const;
 /** Real Stripe parameters that change nothing in a card payment without redirects; accepted, not modelled. */
-const IGNORED_PARAMS = [
-  'expand',
-  'return_url',
-  'automatic_payment_methods',
-  'payment_method_types',
-  'receipt_email',
-  'statement_descriptor',
-  'statement_descriptor_suffix',
-  'off_session',
-  'error_on_requires_action',
-  'use_stripe_sdk',
-] as const;
+const IGNORED_PARAMS = ['return_url', 'automatic_payment_methods', 'payment_method_types', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'] as const;
+
+/**
+ * Stripe's smallest charge per currency, in the currency's smallest unit; a currency not listed here takes 50.
+ * `display` is how the refusal names it.
+ */
+const MINIMUM_AMOUNTS: Record<string, { amount: number; display: string }> = {
+  usd: { amount: 50, display: '$0.50' },
+  eur: { amount: 50, display: '€0.50' },
+  gbp: { amount: 30, display: '£0.30' },
+  cad: { amount: 50, display: '$0.50' },
+  aud: { amount: 50, display: '$0.50' },
+  chf: { amount: 50, display: '0.50' },
+  jpy: { amount: 50, display: '¥50' },
+};
+
+function assertChargeable(amount: number, currency: string): void {
+  const minimum = MINIMUM_AMOUNTS[currency] ?? { amount: 50, display: '0.50' };
+  if (amount < minimum.amount) throw invalidParam('amount', `Amount must be at least ${minimum.display} ${currency}`, 'amount_too_small');
+}
 
 const CONFIRMABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_confirmation'];
 
@@ -86,33 +125,61 @@ export class PaymentIntentService {
     const confirm = optionalBoolean(params, 'confirm') ?? false;
     const metadata = optionalMetadata(params) ?? {};
     const description = optionalString(params, 'description') ?? null;
+    const expand = expandParam(params, this.expanders(ledger));
     const method = methodId ? ledger.methods.resolve(methodId) : undefined;
     if (method) call.usesPaymentMethod(method.id);
+    assertChargeable(amount, currency);
     if (confirm && !method) throw missingPaymentMethod();
     if (confirm && method) await this.beforeAttempt(call, method);
 
+    const id = newId('pi');
     const intent: PaymentIntent = {
-      id: newId('pi'),
+      id,
       object: 'payment_intent',
+      allowed_payment_method_types: null,
       amount,
+      amount_capturable: 0,
       amount_received: 0,
-      amount_refunded: 0,
-      currency,
-      status: method ? 'requires_confirmation' : 'requires_payment_method',
-      payment_method: method?.id ?? null,
-      metadata,
-      description,
+      application: null,
+      application_fee_amount: null,
+      automatic_payment_methods: null,
+      canceled_at: null,
+      cancellation_reason: null,
+      capture_method: 'automatic',
+      client_secret: `${id}_secret_${newId('s').slice(2)}`,
+      confirmation_method: 'automatic',
       created: unixSeconds(),
-      livemode: false,
+      currency,
+      customer: null,
+      customer_account: null,
+      description,
+      excluded_payment_method_types: null,
       last_payment_error: null,
       latest_charge: null,
-      capture_method: 'automatic',
-      confirmation_method: 'automatic',
+      livemode: false,
+      managed_payments: null,
+      metadata,
+      next_action: null,
+      on_behalf_of: null,
+      payment_method: method?.id ?? null,
+      payment_method_configuration_details: null,
+      payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
       payment_method_types: ['card'],
+      payment_record: null,
+      processing: null,
+      receipt_email: optionalString(params, 'receipt_email') ?? null,
+      review: null,
+      setup_future_usage: null,
+      shipping: null,
+      source: null,
+      statement_descriptor: optionalString(params, 'statement_descriptor') ?? null,
+      statement_descriptor_suffix: optionalString(params, 'statement_descriptor_suffix') ?? null,
+      status: method ? 'requires_confirmation' : 'requires_payment_method',
+      transfer_group: null,
     };
     ledger.intents.set(intent.id, intent);
-    if (!confirm || !method) return { status: 200, body: intent };
-    return this.attempt(call, intent, method);
+    if (!confirm || !method) return this.answer(ledger, intent, expand);
+    return this.attempt(call, intent, method, expand);
   }
 
   /** POST /v1/payment_intents/:id/confirm, optionally with another `payment_method`. */
@@ -120,6 +187,7 @@ export class PaymentIntentService {
     const { params, ledger } = call;
     rejectUnknownParams(params, CONFIRM_PARAMS, IGNORED_PARAMS);
     const intent = this.find(ledger, id);
+    const expand = expandParam(params, this.expanders(ledger));
     const methodId = optionalString(params, 'payment_method') ?? intent.payment_method;
     if (!methodId) throw missingPaymentMethod();
     const method = ledger.methods.resolve(methodId);
@@ -129,14 +197,31 @@ export class PaymentIntentService {
     // A concurrent confirmation (another key) may have finished while this one waited.
     assertConfirmable(intent);
     intent.payment_method = method.id;
-    return this.attempt(call, intent, method);
+    const receiptEmail = optionalString(params, 'receipt_email');
+    if (receiptEmail !== undefined) intent.receipt_email = receiptEmail || null;
+    return this.attempt(call, intent, method, expand);
   }
 
-  /** GET /v1/payment_intents/:id */
+  /** GET /v1/payment_intents/:id (`expand[]` in the query). */
   retrieve(call: ApiCall, id: string): JsonAnswer {
+    rejectUnknownParams(call.params, RETRIEVE_PARAMS);
     const intent = this.find(call.ledger, id);
+    const expand = expandParam(call.params, this.expanders(call.ledger));
     if (intent.payment_method) call.usesPaymentMethod(intent.payment_method);
-    return { status: 200, body: intent };
+    return this.answer(call.ledger, intent, expand);
+  }
+
+  /** What `expand[]` can show in full on an intent: its latest charge and its payment method. */
+  private expanders(ledger: Ledger): Expanders {
+    return {
+      latest_charge: (chargeId) => ledger.charges.get(chargeId),
+      payment_method: (methodId) => (ledger.methods.exists(methodId) ? paymentMethodObject(ledger.methods.resolve(methodId)) : undefined),
+    };
+  }
+
+  /** The intent as it is now, with the fields asked for expanded. */
+  private answer(ledger: Ledger, intent: PaymentIntent, expand: string[]): JsonAnswer {
+    return { status: 200, body: expanded(intent, expand, this.expanders(ledger)) };
   }
 
   private find(ledger: Ledger, id: string): PaymentIntent {
@@ -160,15 +245,18 @@ export class PaymentIntentService {
   }
 
   /** Runs the payment: the answer now, the events to the account's webhook endpoint soon after. */
-  private attempt(call: ApiCall, intent: PaymentIntent, method: TestPaymentMethod): JsonAnswer {
+  private attempt(call: ApiCall, intent: PaymentIntent, method: TestPaymentMethod, expand: string[]): JsonAnswer {
     const cause: EventCause = { apiVersion: call.apiVersion, requestId: call.requestId, idempotencyKey: call.idempotencyKey };
+    const { ledger } = call;
+    const charge = startCharge(intent, method);
+    ledger.charges.set(charge.id, charge);
     intent.last_payment_error = null;
-    intent.latest_charge = newId('ch');
+    intent.latest_charge = charge.id;
     const behavior = method.behavior;
 
     if (behavior.type === 'decline') {
       const decline = declineFor(behavior.declineCode);
-      recordDecline(intent, method, decline);
+      recordDecline(intent, charge, method, decline);
       this.deliver(call.ledger, method, [createEvent('payment_intent.payment_failed', intent, cause)]);
       throw cardError(intent, decline);
     }
@@ -179,19 +267,19 @@ export class PaymentIntentService {
       this.lifecycle.spawn(`settling ${intent.id}`, async () => {
         await this.lifecycle.wait(this.settings.asyncSettleMs);
         if (behavior.type === 'async_succeed') {
-          recordSuccess(intent);
+          recordSuccess(intent, charge);
           this.deliver(call.ledger, method, [processing, createEvent('payment_intent.succeeded', intent, { apiVersion: call.apiVersion })]);
         } else {
-          recordDecline(intent, method, declineFor(behavior.declineCode));
+          recordDecline(intent, charge, method, declineFor(behavior.declineCode));
           this.deliver(call.ledger, method, [createEvent('payment_intent.payment_failed', intent, { apiVersion: call.apiVersion })]);
         }
       });
-      return { status: 200, body: intent };
+      return this.answer(ledger, intent, expand);
     }
 
-    recordSuccess(intent);
+    recordSuccess(intent, charge);
     this.deliver(call.ledger, method, [createEvent('payment_intent.succeeded', intent, cause)]);
-    return { status: 200, body: intent };
+    return this.answer(ledger, intent, expand);
   }
 
   private deliver(ledger: Ledger, method: TestPaymentMethod, events: StripeEvent[]): void {
@@ -209,21 +297,23 @@ function missingPaymentMethod(): StripeApiError {
   return invalidRequest('payment_intent_unexpected_state', "You cannot confirm this PaymentIntent because it's missing a payment method.", 'payment_method');
 }
 
-function recordSuccess(intent: PaymentIntent): void {
+function recordSuccess(intent: PaymentIntent, charge: Charge): void {
   intent.status = 'succeeded';
   intent.amount_received = intent.amount;
+  chargeSucceeded(charge);
 }
 
-function recordDecline(intent: PaymentIntent, method: TestPaymentMethod, decline: Decline): void {
+function recordDecline(intent: PaymentIntent, charge: Charge, method: TestPaymentMethod, decline: Decline): void {
   intent.status = 'requires_payment_method';
+  chargeFailed(charge, decline);
   intent.last_payment_error = {
     type: 'card_error',
     code: decline.code,
     decline_code: decline.declineCode,
     message: decline.message,
-    charge: intent.latest_charge ?? newId('ch'),
-    doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
-    payment_method: { id: method.id, object: 'payment_method', type: 'card' },
+    charge: charge.id,
+    doc_url: docUrl(decline.code),
+    payment_method: paymentMethodObject(method),
   };
 }
 

@@ -33,7 +33,7 @@ export class StripeApiError extends Error {
   }
 }
 
-function docUrl(code: string): string {
+export function docUrl(code: string): string {
   return `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`;
 }
 

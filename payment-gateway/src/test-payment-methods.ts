@@ -1,3 +1,6 @@
+import type { ApiCall, JsonAnswer } from './api-call';
+import { expandParam } from './expand';
+import { rejectUnknownParams } from './params';
 import { newId, unixSeconds } from './ids';
 import { invalidParam, resourceMissing } from './stripe-errors';
 
@@ -24,6 +27,15 @@ export interface WebhookPlan {
 export interface RefundPlan {
   /** How many refund calls answer 503 before refunds work. */
   failures: number;
+  /** Refunds are taken (`pending`) but then fail, as with Stripe's `pm_card_refundFail`. */
+  fail: boolean;
+}
+
+/** The card a method stands for, as a PaymentMethod's and a charge's `card` show it. */
+export interface TestCard {
+  brand: 'visa' | 'mastercard' | 'amex';
+  last4: string;
+  funding: 'credit' | 'debit';
 }
 
 export interface TestPaymentMethod {
@@ -31,6 +43,7 @@ export interface TestPaymentMethod {
   behavior: Behavior;
   webhooks: WebhookPlan;
   refunds: RefundPlan;
+  card: TestCard;
   /** fail_then_succeed: how many payment attempts still answer 503. */
   failuresLeft: number;
   /** refunds.failures: how many refund calls still answer 503. */
@@ -66,28 +79,106 @@ export function declineFor(declineCode: string): Decline {
 }
 
 const NO_WEBHOOK_CHANGES: WebhookPlan = { duplicate: false, outOfOrder: false, delayMs: 0, hold: false };
-const REFUNDS_WORK: RefundPlan = { failures: 0 };
+const REFUNDS_WORK: RefundPlan = { failures: 0, fail: false };
 
-function builtIn(id: string, behavior: Behavior): TestPaymentMethod {
-  return { id, behavior, webhooks: NO_WEBHOOK_CHANGES, refunds: REFUNDS_WORK, failuresLeft: 0, refundFailuresLeft: 0, created: 0 };
+/** When the built-in methods came to be: the gateway's start. */
+const STARTED = unixSeconds();
+
+/** Stripe's test card numbers end in these digits; a programmed method is a Visa ending in 4242. */
+const visa = (last4: string): TestCard => ({ brand: 'visa', last4, funding: 'credit' });
+
+function builtIn(id: string, behavior: Behavior, card: TestCard, refunds = REFUNDS_WORK): TestPaymentMethod {
+  return { id, behavior, webhooks: NO_WEBHOOK_CHANGES, refunds, card, failuresLeft: 0, refundFailuresLeft: 0, created: STARTED };
 }
 
 /** Stripe's test payment methods that every account can use, like in Stripe's test mode. */
 const BUILT_IN = new Map<string, TestPaymentMethod>(
   [
-    builtIn('pm_card_visa', { type: 'succeed' }),
-    builtIn('pm_card_mastercard', { type: 'succeed' }),
-    builtIn('pm_card_amex', { type: 'succeed' }),
-    builtIn('pm_card_chargeDeclined', { type: 'decline', declineCode: 'generic_decline' }),
-    builtIn('pm_card_chargeDeclinedInsufficientFunds', { type: 'decline', declineCode: 'insufficient_funds' }),
-    builtIn('pm_card_chargeDeclinedLostCard', { type: 'decline', declineCode: 'lost_card' }),
-    builtIn('pm_card_chargeDeclinedStolenCard', { type: 'decline', declineCode: 'stolen_card' }),
-    builtIn('pm_card_chargeDeclinedFraudulent', { type: 'decline', declineCode: 'fraudulent' }),
-    builtIn('pm_card_chargeDeclinedExpiredCard', { type: 'decline', declineCode: 'expired_card' }),
-    builtIn('pm_card_chargeDeclinedIncorrectCvc', { type: 'decline', declineCode: 'incorrect_cvc' }),
-    builtIn('pm_card_chargeDeclinedProcessingError', { type: 'decline', declineCode: 'processing_error' }),
+    builtIn('pm_card_visa', { type: 'succeed' }, visa('4242')),
+    builtIn('pm_card_mastercard', { type: 'succeed' }, { brand: 'mastercard', last4: '4444', funding: 'credit' }),
+    builtIn('pm_card_amex', { type: 'succeed' }, { brand: 'amex', last4: '8431', funding: 'credit' }),
+    builtIn('pm_card_refundFail', { type: 'succeed' }, visa('5126'), { failures: 0, fail: true }),
+    builtIn('pm_card_chargeDeclined', { type: 'decline', declineCode: 'generic_decline' }, visa('0002')),
+    builtIn('pm_card_chargeDeclinedInsufficientFunds', { type: 'decline', declineCode: 'insufficient_funds' }, visa('9995')),
+    builtIn('pm_card_chargeDeclinedLostCard', { type: 'decline', declineCode: 'lost_card' }, visa('9987')),
+    builtIn('pm_card_chargeDeclinedStolenCard', { type: 'decline', declineCode: 'stolen_card' }, visa('9979')),
+    builtIn('pm_card_chargeDeclinedFraudulent', { type: 'decline', declineCode: 'fraudulent' }, visa('0019')),
+    builtIn('pm_card_chargeDeclinedExpiredCard', { type: 'decline', declineCode: 'expired_card' }, visa('0069')),
+    builtIn('pm_card_chargeDeclinedIncorrectCvc', { type: 'decline', declineCode: 'incorrect_cvc' }, visa('0127')),
+    builtIn('pm_card_chargeDeclinedProcessingError', { type: 'decline', declineCode: 'processing_error' }, visa('0119')),
   ].map((method) => [method.id, method]),
 );
+
+/** Test cards never expire: the same future month for every one. */
+const EXPIRY = { exp_month: 12, exp_year: new Date().getUTCFullYear() + 5 };
+
+/** Billing details nobody gave: every field, each `null`, as Stripe sends them. */
+export function noBillingDetails() {
+  return { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null };
+}
+
+/** What a test card's checks say: the CVC passed, no address was given to check. */
+const cardChecks = () => ({ address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' });
+
+/** The card hash a PaymentMethod carries (`card`), with Stripe's always-sent fields. */
+function paymentMethodCard(card: TestCard) {
+  return {
+    brand: card.brand,
+    checks: cardChecks(),
+    country: 'US',
+    display_brand: card.brand === 'amex' ? 'american_express' : card.brand,
+    ...EXPIRY,
+    funding: card.funding,
+    generated_from: null,
+    last4: card.last4,
+    networks: { available: [card.brand], preferred: null },
+    regulated_status: 'unregulated',
+    three_d_secure_usage: { supported: true },
+    wallet: null,
+  };
+}
+
+/** A charge's `payment_method_details.card`: the card as it was used for one payment. */
+export function chargeCardDetails(card: TestCard, amountAuthorized: number | null) {
+  return {
+    amount_authorized: amountAuthorized,
+    authorization_code: null,
+    brand: card.brand,
+    checks: cardChecks(),
+    country: 'US',
+    electronic_commerce_indicator: null,
+    ...EXPIRY,
+    funding: card.funding,
+    installments: null,
+    last4: card.last4,
+    mandate: null,
+    network: card.brand,
+    network_transaction_id: null,
+    regulated_status: 'unregulated',
+    three_d_secure: null,
+    transaction_link_id: null,
+    wallet: null,
+  };
+}
+
+/** The method as Stripe's PaymentMethod object (`GET /v1/payment_methods/:id`, and inside a decline). */
+export function paymentMethodObject(method: TestPaymentMethod) {
+  return {
+    id: method.id,
+    object: 'payment_method' as const,
+    allow_redisplay: 'unspecified',
+    billing_details: noBillingDetails(),
+    card: paymentMethodCard(method.card),
+    created: method.created,
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+    type: 'card' as const,
+  };
+}
+
+export type PaymentMethodObject = ReturnType<typeof paymentMethodObject>;
 
 /** The payment methods one account can use: Stripe's test cards plus those its tests programmed. */
 export class PaymentMethods {
@@ -114,6 +205,7 @@ export class PaymentMethods {
       behavior,
       webhooks: parseWebhookPlan(fields.webhooks),
       refunds,
+      card: visa('4242'),
       failuresLeft: behavior.type === 'fail_then_succeed' ? behavior.failures : 0,
       refundFailuresLeft: refunds.failures,
       created: unixSeconds(),
@@ -200,9 +292,21 @@ function parseWebhookPlan(value: unknown): WebhookPlan {
 
 function parseRefundPlan(value: unknown): RefundPlan {
   if (value === undefined || value === null) return REFUNDS_WORK;
-  const fields = asObject(value, 'refunds', 'refunds must be an object { failures? }');
+  const fields = asObject(value, 'refunds', 'refunds must be an object { failures?, fail? }');
   for (const name of Object.keys(fields)) {
-    if (name !== 'failures') throw invalidParam(`refunds.${name}`, `Unknown field refunds.${name}`);
+    if (name !== 'failures' && name !== 'fail') throw invalidParam(`refunds.${name}`, `Unknown field refunds.${name}`);
   }
-  return { failures: fields.failures === undefined ? 0 : integerField(fields, 'failures', 'refunds.failures', 0, 1000) };
+  const fail = fields.fail ?? false;
+  if (typeof fail !== 'boolean') throw invalidParam('refunds.fail', 'refunds.fail must be true or false');
+  return { failures: fields.failures === undefined ? 0 : integerField(fields, 'failures', 'refunds.failures', 0, 1000), fail };
+}
+
+/** GET /v1/payment_methods/:id: a test card or one of the account's programmed methods, as Stripe's PaymentMethod. */
+export function retrievePaymentMethod(call: ApiCall, id: string): JsonAnswer {
+  rejectUnknownParams(call.params, ['expand']);
+  // Nothing on a test method can be expanded (it has no customer); asking is Stripe's 400, not silence.
+  expandParam(call.params, {});
+  if (!call.ledger.methods.exists(id)) throw resourceMissing('PaymentMethod', id);
+  call.usesPaymentMethod(id);
+  return { status: 200, body: paymentMethodObject(call.ledger.methods.resolve(id)) };
 }

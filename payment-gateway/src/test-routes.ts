@@ -57,7 +57,8 @@ export class TestEndpoints {
     }
     if (method === 'GET' && path === '/_test/webhook_deliveries') {
       const intent = url.searchParams.get('payment_intent');
-      const data = intent ? ledger.deliveries.filter((delivery) => delivery.paymentIntent === intent) : ledger.deliveries;
+      const method = url.searchParams.get('payment_method');
+      const data = ledger.deliveries.filter((delivery) => (!intent || delivery.paymentIntent === intent) && (!method || delivery.paymentMethod === method));
       return { status: 200, body: { object: 'list', data } };
     }
     throw unrecognizedUrl(method, path);

@@ -10,7 +10,10 @@ import { signatureHeader } from './webhook-signing';
 export interface DeliveryAttempt {
   eventId: string;
   type: string;
+  /** The PaymentIntent the event is about: the intent itself, or a refund's or a charge's `payment_intent`. */
   paymentIntent: string | null;
+  /** The payment method of that intent, refund or charge. */
+  paymentMethod: string | null;
   /** 1 for the first try of a delivery, 2 for its first retry, ... */
   attempt: number;
   /** The endpoint's HTTP status; null when it could not be reached or did not answer in time. */
@@ -51,13 +54,13 @@ export class WebhookDispatcher {
   ) {}
 
   /** Schedules the delivery of one payment's events; `log` gets every attempt. */
-  deliver(account: Account, events: StripeEvent[], plan: WebhookPlan, log: DeliveryAttempt[]): void {
-    if (events.length === 0 || plan.hold) return;
+  deliver(account: Account, events: StripeEvent[], plan: WebhookPlan | undefined, log: DeliveryAttempt[]): void {
+    if (events.length === 0 || plan?.hold) return;
     this.lifecycle.spawn(`webhook delivery of ${events.map((event) => event.id).join(', ')}`, async () => {
-      await this.lifecycle.wait(this.settings.dispatchDelayMs + plan.delayMs);
-      const ordered = plan.outOfOrder ? [...events].reverse() : events;
+      await this.lifecycle.wait(this.settings.dispatchDelayMs + (plan?.delayMs ?? 0));
+      const ordered = plan?.outOfOrder ? [...events].reverse() : events;
       for (const event of ordered) {
-        for (const duplicate of plan.duplicate ? [false, true] : [false]) {
+        for (const duplicate of plan?.duplicate ? [false, true] : [false]) {
           const retries = await this.firstAttempt(account, event, duplicate, log);
           if (retries) this.lifecycle.spawn(`retries of ${event.id}`, retries);
         }
@@ -88,7 +91,7 @@ export class WebhookDispatcher {
     const record: DeliveryAttempt = {
       eventId: event.id,
       type: event.type,
-      paymentIntent: paymentIntentOf(event),
+      ...aboutWhat(event),
       attempt,
       status: null,
       duplicate,
@@ -109,9 +112,11 @@ export class WebhookDispatcher {
   }
 }
 
-function paymentIntentOf(event: StripeEvent): string | null {
-  const object = event.data.object as { id?: unknown; object?: unknown };
-  return object.object === 'payment_intent' && typeof object.id === 'string' ? object.id : null;
+/** The intent and payment method an event's object belongs to (a PaymentIntent, a Refund or a Charge). */
+function aboutWhat(event: StripeEvent): Pick<DeliveryAttempt, 'paymentIntent' | 'paymentMethod'> {
+  const object = event.data.object as { id?: unknown; object?: unknown; payment_intent?: unknown; payment_method?: unknown };
+  const intent = object.object === 'payment_intent' ? object.id : object.payment_intent;
+  return { paymentIntent: typeof intent === 'string' ? intent : null, paymentMethod: typeof object.payment_method === 'string' ? object.payment_method : null };
 }
 
 /**

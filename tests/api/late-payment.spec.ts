@@ -34,9 +34,9 @@ async function expectRecorded(response: APIResponse, event: StripeEvent, db: Sho
 
 /** The provider holds the order's whole amount as refunded. */
 async function expectRefundedInFull(payments: Payments, intentId: string, placed: Order): Promise<void> {
-  const intent = await payments.paymentIntent(intentId);
-  expect(intent.amount).toBe(cents(placed.total));
-  expect(intent.amount_refunded, 'amount_refunded equals the amount charged').toBe(intent.amount);
+  const charge = await payments.latestCharge(intentId);
+  expect(charge.amount).toBe(cents(placed.total));
+  expect(charge.amount_refunded, "the charge's amount_refunded equals the amount charged").toBe(charge.amount);
 }
 
 test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders', '@api', '@failure'] }, () => {
@@ -84,7 +84,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
       await expect((await webhooks.send(webhooks.succeeded(placed))).response).toHaveStatus(200);
       const refunds = await payments.refundCalls(paymentMethod);
       expect(refunds, JSON.stringify(refunds)).toEqual([expect.objectContaining({ idempotencyKey: `refund-${intentId}`, status: 200 })]);
-      expect((await payments.paymentIntent(intentId)).amount_refunded).toBe(cents(placed.total));
+      expect((await payments.latestCharge(intentId)).amount_refunded).toBe(cents(placed.total));
       expect((await checkout.order(placed.id)).refundedAt).toBe(refunded.refundedAt);
     });
   });
@@ -117,7 +117,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
       expect(await db.webhookEvents(event.id), 'not recorded, so the provider’s retry is handled anew').toEqual([]);
       expect(await db.orderById(placed.id)).toMatchObject({ status: 'cancelled', refundedAt: null });
       expect(await checkout.order(placed.id, customer.api)).toEqual(cancelled);
-      expect((await payments.paymentIntent(intentId)).amount_refunded, 'nothing refunded at the provider').toBe(0);
+      expect((await payments.latestCharge(intentId)).amount_refunded, 'nothing refunded at the provider').toBe(0);
       const refunds = await payments.refundCalls(paymentMethod);
       expect(refunds, JSON.stringify(refunds)).toEqual(
         Array.from({ length: callsPerRefund }, () => expect.objectContaining({ idempotencyKey: `refund-${intentId}`, status: 503 })),
@@ -222,7 +222,7 @@ test.describe('a payment that succeeds too late', { tag: ['@payments', '@orders'
 
     await expectRecorded(response, event, db);
     expect(await payments.refundCalls(paymentMethod), 'no refund asked of the provider').toEqual([]);
-    expect((await payments.paymentIntent(intentId)).amount_refunded).toBe(0);
+    expect((await payments.latestCharge(intentId)).amount_refunded).toBe(0);
     expect(await db.orderById(placed.id)).toMatchObject({ status: 'archived', paymentStatus: 'succeeded', refundedAt: null });
   });
 

@@ -90,7 +90,7 @@ for (const outage of outages) {
         expect(order.payment).toMatchObject({ status: 'succeeded' });
         const calls = await stack.payments.calls(slow);
         expect(new Set(calls.map((call) => call.idempotencyKey)), 'every call to the provider is the same charge').toEqual(new Set([`order-${orderId}`]));
-        expect(await stack.payments.paymentIntent(order.payment?.intentId ?? '')).toMatchObject({ status: 'succeeded', amount_refunded: 0 });
+        expect(await stack.payments.latestCharge(order.payment?.intentId ?? '')).toMatchObject({ status: 'succeeded', amount_refunded: 0 });
         const events = await stack.events.orderEvents(orderId);
         expect(events.map((event) => [event.topic, event.envelope.payload.sequence])).toEqual([
           ['orders.created', 1],

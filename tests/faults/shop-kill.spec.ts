@@ -180,7 +180,7 @@ test.describe('the shop killed mid-payment', { tag: ['@fault', '@payments', '@or
 
     await test.step('the slow charge, taken while the shop was down, is the order’s payment: once, and its webhook came with a retry', async () => {
       expect(await stack.checkout.order(slowOrderId)).toMatchObject({ payment: { intentId: slowIntent, status: 'succeeded' } });
-      expect(await stack.payments.paymentIntent(slowIntent)).toMatchObject({ status: 'succeeded', amount_refunded: 0 });
+      expect(await stack.payments.latestCharge(slowIntent)).toMatchObject({ status: 'succeeded', amount_refunded: 0 });
       await expectRetriedUntilDelivered(stack, slowIntent);
     });
 
