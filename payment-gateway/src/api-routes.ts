@@ -67,7 +67,7 @@ export class StripeApi {
       claim?.finish({ status: answer.status, json, headers: answer.headers ?? {} });
       for (const call of calls) call.status = answer.status;
       sendJson(res, answer.status, json, answerHeaders);
-      logLine(method, path, accountId, methodUsed, `${answer.status}${note}`, began);
+      logLine({ method, path, account: accountId, paymentMethod: methodUsed, idempotencyKey, objectId: idOf(answer.body) }, `${answer.status}${note}`, began);
     };
 
     try {
@@ -96,7 +96,7 @@ export class StripeApi {
           if (outcome.paymentMethod) logCall(outcome.paymentMethod, true);
           for (const call of calls) call.status = outcome.answer.status;
           sendJson(res, outcome.answer.status, outcome.answer.json, { ...headers, ...outcome.answer.headers, 'Idempotent-Replayed': 'true' });
-          logLine(method, path, accountId, methodUsed, `${outcome.answer.status} (idempotent replay)`, began);
+          logLine({ method, path, account: accountId, paymentMethod: methodUsed, idempotencyKey }, `${outcome.answer.status} (idempotent replay)`, began);
           return;
         }
         claim = outcome.claim;
@@ -122,7 +122,7 @@ export class StripeApi {
         // Nothing happened and nobody is waiting: the key is free again for the client's retry.
         claim?.release();
         res.destroy();
-        logLine(method, path, accountId, methodUsed, 'no answer', began);
+        logLine({ method, path, account: accountId, paymentMethod: methodUsed, idempotencyKey }, 'no answer', began);
         return;
       }
       if (error instanceof StripeApiError) return finish(error.toAnswer());
@@ -138,7 +138,25 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return text?.trim() || undefined;
 }
 
-function logLine(method: string, path: string, account: string, paymentMethod: string | undefined, outcome: string, began: number): void {
+/** What one log line says of a call: enough to find it from the shop's side (the key names the order) or the object's. */
+interface LoggedCall {
+  method: string;
+  path: string;
+  account: string;
+  paymentMethod?: string;
+  idempotencyKey?: string;
+  /** The id of the object answered (`pi_...`, `re_...`), when there is one. */
+  objectId?: string;
+}
+
+const idOf = (body: unknown): string | undefined => {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** `[gateway] <time> POST /v1/payment_intents acct_shop pm_card_visa key=order-<id> → 200 pi_... (6 ms)` */
+function logLine(call: LoggedCall, outcome: string, began: number): void {
   const ms = Math.round(performance.now() - began);
-  console.log(`[gateway] ${method} ${path} ${account}${paymentMethod ? ` ${paymentMethod}` : ''} → ${outcome} (${ms} ms)`);
+  const parts = [call.method, call.path, call.account, call.paymentMethod, call.idempotencyKey && `key=${call.idempotencyKey}`].filter(Boolean);
+  console.log(`[gateway] ${new Date().toISOString()} ${parts.join(' ')} → ${outcome}${call.objectId ? ` ${call.objectId}` : ''} (${ms} ms)`);
 }

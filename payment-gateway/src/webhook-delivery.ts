@@ -107,7 +107,12 @@ export class WebhookDispatcher {
       record.error = describeFailure(error);
     }
     log.push(record);
-    console.log(`[gateway] webhook ${event.type} ${event.id}${duplicate ? ' (duplicate)' : ''} attempt ${attempt} → ${record.status ?? record.error}`);
+    const about = aboutWhat(event).paymentIntent;
+    const correlationId = (event.data.object as { metadata?: { correlationId?: unknown } | null }).metadata?.correlationId;
+    const context = [about && `for ${about}`, typeof correlationId === 'string' && `correlation=${correlationId}`].filter(Boolean).join(' ');
+    console.log(
+      `[gateway] ${new Date().toISOString()} webhook ${event.type} ${event.id}${context ? ` ${context}` : ''}${duplicate ? ' (duplicate)' : ''} attempt ${attempt} → ${record.status ?? record.error}`,
+    );
     return record.status !== null && record.status >= 200 && record.status < 300;
   }
 }

@@ -95,6 +95,7 @@ function mailSender(options: NotificationsOptions) {
         }
         await options.mailer.sendMail({ from: options.mailFrom, to, messageId, headers: { [CORRELATION_HEADER]: cause.correlationId }, ...mail });
         sent = true;
+        options.log.info({ eventId, kind, correlationId: cause.correlationId }, 'mail sent');
       });
     } catch (error) {
       if (sent) sentNotRecorded.add(key);

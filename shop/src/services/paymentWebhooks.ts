@@ -259,7 +259,10 @@ async function recordAndApply(client: PoolClient, event: PaymentEvent, origin: O
   }
   // The provider's word: the system acts, for the customer action that asked for the payment.
   const by = causeOf(intent, origin);
-  if (order && (await handler(client, order, intent, by))) return { duplicate: false };
+  if (order && (await handler(client, order, intent, by))) {
+    origin.log.info({ eventId: event.id, type: event.type, orderId: order.id, correlationId: by.correlationId }, 'payment event applied');
+    return { duplicate: false };
+  }
   if (isUnwantedPayment(event.type, intent, order)) throw new RefundFirst(intent.id, order?.id, by);
   origin.log.info({ eventId: event.id, type: event.type, orderId, status: order?.status ?? null, correlationId: by.correlationId }, 'payment event ignored');
   return { duplicate: false };
