@@ -14,7 +14,7 @@ const LATEST = MIGRATIONS[MIGRATIONS.length - 1];
 const below = (index: number) => (index === 0 ? 0 : MIGRATIONS[index - 1].number);
 const short = (checksum: string) => `${checksum.slice(0, 12)}…`;
 
-// A worker builds its template databases (one per version) on first use, some 17 runs of the command.
+// A worker builds its template databases (one per version) on first use, some 18 runs of the command.
 test.describe.configure({ timeout: 120_000 });
 
 test.describe('migrations up and down', { tag: ['@protocol', '@data'] }, () => {
