@@ -37,6 +37,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
   },
   {
+    // The outbound guard is preloaded with `node --require`: CommonJS, before any bundle or loader.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // contracts/ is the data the shop and the suite share: it imports neither of them.
     files: ['contracts/**/*.ts'],
     rules: { 'boundaries/no-import-into': ['error', { folders: ['shop', 'payment-gateway', 'fixtures', 'tests', 'pages', 'environment'] }] },

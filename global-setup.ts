@@ -12,6 +12,7 @@ import { EnvironmentRun } from './environment/run';
 import { startShopStack } from './environment/shop-stack';
 import { stopRunOnSignals } from './environment/signals';
 import { seconds } from './environment/timing';
+import { describeOutboundAttempts, outboundAttempts } from './environment/outbound';
 
 /** The run needs a browser only when the `browser` project is part of it (e.g. not with --project=api). */
 function checkBrowser(config: FullConfig): void {
@@ -84,5 +85,13 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   return async () => {
     await run.stop();
     signals.dispose();
+    // The shop and the gateway may reach only what the environment gave them (environment/outbound-guard.cjs).
+    const refused = describeOutboundAttempts(outboundAttempts(run.logDir));
+    if (refused.length > 0) {
+      const message = refused.map((line) => `[guard] ${line}`).join('\n');
+      const error = new Error(message);
+      error.stack = message;
+      throw error;
+    }
   };
 }

@@ -189,8 +189,9 @@ export async function startIsolatedEnvironment(options: IsolatedEnvironmentOptio
       startShop({ provider, variables }, run, {
         settings,
         port: ports.E2E_SHOP_PORT,
-        // Its mails link to itself; the test's own variables win.
-        env: { ...shopPaymentEnvironment(gateway.payments, env), PUBLIC_URL: shopUrl, ...options.shop?.env },
+        // Its mails link to itself; the test's own variables win (an address among them is not allowed out).
+        env: { ...shopPaymentEnvironment(gateway.payments, env), PUBLIC_URL: shopUrl },
+        overrides: options.shop?.env,
       }),
     );
     const addresses: IsolatedAddresses = {

@@ -12,6 +12,7 @@ import type { EnvironmentRun } from './run';
 import { ProcessHandle } from './service-handle';
 import { shopServiceVariables } from './services/registry';
 import type { Services } from './types';
+import { addressesIn, OUTBOUND_GUARD, OUTBOUND_REPORT } from './outbound';
 
 const START_TIMEOUT_MS = 90_000;
 const LOG_LINES_ON_FAILURE = 20;
@@ -28,6 +29,11 @@ export interface NodeServiceOptions {
   /** Answers 200 once the service is ready (default /health). */
   healthPath?: string;
   timeoutMs?: number;
+  /**
+   * The settings the environment gave (not a test's own): the addresses they name, and the service's own, are the only
+   * ones it may connect to (environment/outbound-guard.cjs). Default: `env`.
+   */
+  trustedEnv?: Record<string, string>;
 }
 
 /** One of the repo's servers as it runs: its address, and the handle to stop, kill and restart it. */
@@ -60,9 +66,16 @@ export async function startNodeService(run: EnvironmentRun, options: NodeService
     const service = spawnService(run, {
       name: options.name,
       command: process.execPath,
-      args: ['--enable-source-maps', bundle],
+      args: ['--enable-source-maps', '--require', OUTBOUND_GUARD, bundle],
       cwd: repoRoot,
-      env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+      env: {
+        ...options.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        E2E_OUTBOUND_SERVICE: options.name,
+        E2E_OUTBOUND_ALLOW: [...addressesIn(options.trustedEnv ?? options.env), `127.0.0.1:${port}`].join(','),
+        E2E_OUTBOUND_REPORT: path.join(run.logDir, OUTBOUND_REPORT),
+      },
     });
     try {
       // Looked at often: a GET /health costs little, and the whole run waits on this answer.
@@ -122,8 +135,10 @@ export function shopEnvironment(services: Services, settings: ShopSettings): Rec
 export interface StartShopOptions {
   settings?: ShopSettings;
   port?: number;
-  /** More shop variables, e.g. LOGIN_MAX_FAILURES for a shop with its own limits. */
+  /** More shop variables from the environment (its payment provider's address, its public URL). */
   env?: Record<string, string>;
+  /** A test's own settings, e.g. LOGIN_MAX_FAILURES for a shop with its own limits: an address here is not allowed out. */
+  overrides?: Record<string, string>;
   /** Log file name; give isolated shops their own. Default: shop. */
   name?: string;
 }
@@ -136,7 +151,8 @@ export function startShop(services: Services, run: EnvironmentRun, options: Star
   return startNodeService(run, {
     name: options.name ?? 'shop',
     entry: SHOP_ENTRY,
-    env: { ...shopEnvironment(services, settings), ...options.env },
+    env: { ...shopEnvironment(services, settings), ...options.env, ...options.overrides },
+    trustedEnv: { ...shopEnvironment(services, settings), ...options.env },
     port: options.port,
   });
 }

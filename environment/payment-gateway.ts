@@ -67,6 +67,8 @@ export async function startPaymentGateway(run: EnvironmentRun, options: StartGat
     name: 'payment-gateway',
     entry: 'payment-gateway/src/main.ts',
     env: { ...options.env, GATEWAY_ACCOUNTS: JSON.stringify([account]) },
+    // It may call the shop's webhook endpoint and nothing else.
+    trustedEnv: { GATEWAY_ACCOUNTS: JSON.stringify([account]) },
     port: options.port,
   });
   // Assigned onto the handle, not spread: its stop/kill/start methods live on its prototype.

@@ -39,6 +39,9 @@ export class TestEndpoints {
 
     if (method === 'POST' && path === '/_test/accounts') {
       const added = this.deps.accounts.add(accountFromRequest(await readJson(req)));
+      // Run under the e2e harness's outbound guard, the gateway may deliver to an endpoint a test gives it here.
+      const allowOutbound = (globalThis as Record<symbol, ((url: string) => void) | undefined>)[Symbol.for('event-shop-e2e.outbound.allow')];
+      allowOutbound?.(added.webhookUrl);
       this.deps.addLedger(new Ledger(added));
       console.log(`[gateway] account ${added.id} added (webhooks to ${added.webhookUrl})`);
       return { status: 201, body: { object: 'account', ...added } };
