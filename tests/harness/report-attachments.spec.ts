@@ -54,7 +54,8 @@ function expectOwnShopLines(api: InnerResult, noise: string): void {
   }
   const shopLog = text(api, 'shop-log.txt');
   expect(shopLog).toMatch(/^# shop: \d+ of the \d+ lines written while "inner: a customer registers/);
-  expect(shopLog).toContain('"url":"/api/users"');
+  expect(shopLog).toContain('→ POST /api/users');
+  expect(shopLog).toMatch(/← 201 in \d+ ms/);
   expect(shopLog).toMatch(/mail sent \{"eventId":"[0-9a-f-]{36}","kind":"welcome"/);
   expect(readFileSync(path.join(logDir, 'shop.log'), 'utf8'), 'the noise request was logged').toContain(noise);
   expect(shopLog, 'a request of the same moment that is not the test’s').not.toContain(noise);
