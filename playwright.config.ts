@@ -42,8 +42,14 @@ export default defineConfig({
   globalSetup: './global-setup.ts',
   // Shown at the top of the HTML report and kept in the JSON one: what this run's shop trades for speed.
   metadata: process.env.SHOP_URL ? {} : { passwordHashing: passwordHashingNote(passwordHashRounds()) },
+  // Reporters end in this order: the summary and the JSON results first, the blob report (for merging shards) last.
+  // E2E_BLOB_REPORT=off leaves it out where nothing merges it (.ci/run).
   reporter: isCI
-    ? [['blob', shard ? { fileName: `report-${shard.current}.zip` } : {}], ['list'], ['json', { outputFile: 'test-results/results.json' }]]
+    ? [
+        ['list'],
+        ['json', { outputFile: 'test-results/results.json' }],
+        ...(process.env.E2E_BLOB_REPORT === 'off' ? [] : [['blob', shard ? { fileName: `report-${shard.current}.zip` } : {}] as const]),
+      ]
     : [['html', { open: 'never' }], ['list']],
   use: {
     trace: 'retain-on-failure',
