@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   OUT_OF_STOCK: 'not enough stock; one `items` detail per short item',
   CARD_DECLINED: "the provider declined the card; a `paymentMethod` detail carries the provider's message",
   PAYMENT_FAILED: 'the provider declined for insufficient funds',
+  ORDER_TOTAL_TOO_SMALL:
+    "the order's total is below the provider's minimum charge (its `amount_too_small`); a `total` detail carries the provider's message; nothing was charged, the cart is kept",
   PAYMENT_PROVIDER_UNAVAILABLE:
     'the payment provider did not answer (502), or is failing and was not called (503, with Retry-After); the message says that nothing was charged or refunded',
   INVALID_STATUS_TRANSITION: "the order's status does not allow the action; a `status` detail names the transition",

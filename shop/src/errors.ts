@@ -68,6 +68,11 @@ export const outOfStock = (details: FieldIssue[]) =>
   new AppError(409, 'OUT_OF_STOCK', 'Not enough stock', details);
 export const cardDeclined = (providerMessage: string) =>
   new AppError(400, 'CARD_DECLINED', 'The card was declined', [{ field: 'paymentMethod', message: providerMessage }]);
+/** The provider's minimum charge is above the total (Stripe's `amount_too_small`): paying again cannot help. */
+export const orderTotalTooSmall = (providerMessage: string) =>
+  new AppError(400, 'ORDER_TOTAL_TOO_SMALL', "The order's total is below the payment provider's minimum charge; nothing was charged", [
+    { field: 'total', message: providerMessage },
+  ]);
 export const paymentFailed = (providerMessage: string) =>
   new AppError(402, 'PAYMENT_FAILED', `The payment failed: ${providerMessage}`);
 export const paymentProviderUnavailable = (outcome = 'nothing was charged') =>

@@ -56,6 +56,7 @@ export function registerOrderRoutes(app: ApiApp, context: ShopContext): void {
             'SHIPPING_ADDRESS_REQUIRED',
             'INVALID_PRODUCT',
             'CARD_DECLINED',
+            'ORDER_TOTAL_TOO_SMALL',
             'INVALID_STATUS_TRANSITION',
           ),
           ...TOKEN_ERRORS,

@@ -5,6 +5,7 @@ import { ProviderNotCalled, ProviderPolicy } from './providerPolicy';
 import {
   AppError,
   cardDeclined,
+  orderTotalTooSmall,
   invalidJson,
   invalidSignature,
   paymentFailed,
@@ -153,6 +154,7 @@ function chargeError(error: unknown, orderId: string, origin: Origin): AppError 
   if (error instanceof Stripe.errors.StripeCardError) {
     return error.decline_code === 'insufficient_funds' ? paymentFailed(error.message) : cardDeclined(error.message);
   }
+  if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'amount_too_small') return orderTotalTooSmall(error.message);
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.param === 'payment_method') {
     return validationError([{ field: 'paymentMethod', message: 'must be a payment method the provider knows' }]);
   }
