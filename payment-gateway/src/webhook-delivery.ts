@@ -107,7 +107,7 @@ export class WebhookDispatcher {
       record.error = describeFailure(error);
     }
     log.push(record);
-    const about = aboutWhat(event).paymentIntent;
+    const about = record.paymentIntent;
     const correlationId = (event.data.object as { metadata?: { correlationId?: unknown } | null }).metadata?.correlationId;
     const context = [about && `for ${about}`, typeof correlationId === 'string' && `correlation=${correlationId}`].filter(Boolean).join(' ');
     console.log(
